@@ -1,0 +1,131 @@
+"""Cycles, self-assessments and ratings.
+
+An assessment keeps a snapshot of the person's directorate, team, tier and role profile taken when
+they start, so figures for a past cycle do not move when someone changes team.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class CycleQuerySet(models.QuerySet["Cycle"]):
+    def open(self) -> CycleQuerySet:
+        return self.filter(state=Cycle.State.OPEN)
+
+    def closed(self) -> CycleQuerySet:
+        return self.filter(state=Cycle.State.CLOSED)
+
+
+class Cycle(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Not yet open"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=100, unique=True, help_text='For example "2026 Q4".')
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    framework = models.ForeignKey(
+        "capability.Framework", on_delete=models.PROTECT, related_name="cycles"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="cycle_closes_after_opening",
+                violation_error_message="The closing date must be on or after the opening date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        REVIEWED = "reviewed", "Reviewed"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assessments")
+    person = models.ForeignKey(
+        "people.StaffProfile", on_delete=models.CASCADE, related_name="assessments"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    # Snapshot taken when the person starts.
+    directorate = models.ForeignKey(
+        "people.Directorate", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey("people.Team", null=True, on_delete=models.PROTECT, related_name="+")
+    tier = models.ForeignKey(
+        "capability.Tier", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role_profile = models.ForeignKey(
+        "capability.RoleProfile", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Bumped on every save of answers: a page posted from an older revision is a stale save.
+    revision = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cycle", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "person"], name="one_assessment_per_cycle"),
+        ]
+        indexes = [models.Index(fields=["cycle", "status"]), models.Index(fields=["cycle", "team"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.cycle}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.REVIEWED)
+
+
+class Rating(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    skill = models.ForeignKey("capability.Skill", on_delete=models.PROTECT, related_name="ratings")
+    level = models.ForeignKey("capability.Level", on_delete=models.PROTECT, related_name="+")
+    evidence = models.TextField(blank=True)
+    # The person's target for this skill when they started (role target or tier default).
+    target = models.PositiveSmallIntegerField()
+    agreed_level = models.ForeignKey(
+        "capability.Level", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    manager_comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "skill"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "skill"], name="one_rating_per_skill"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill}: {self.level}"

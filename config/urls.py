@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config import views
+from people.forms import ChooseNewPasswordForm, ResetPasswordForm, SignInForm
+
+admin.site.site_header = "Digital capability self-assessment: administration"
+admin.site.site_title = "Capability administration"
+
+auth_patterns = [
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=ResetPasswordForm),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=ChooseNewPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("keep-alive/", views.keep_alive, name="keep_alive"),
+    path("manage/", views.manage, name="manage"),
+    path("", include(auth_patterns)),
+    path("people/", include("people.urls")),
+    path("framework/", include("capability.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("okrs/", include("okrs.urls")),
+    path("roadmap/", include("roadmap.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "config.views.error_403"
+handler404 = "config.views.error_404"
+handler500 = "config.views.error_500"

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from demo.people import DEMO_PASSWORD, seed_people
+
+SIGN_INS = [
+    ("staff@example.org", "a member of staff"),
+    ("other@example.org", "a member of staff in another directorate"),
+    ("manager@example.org", "a line manager (manages staff@example.org)"),
+    ("head@example.org", "head of digital"),
+    ("leader@example.org", "leadership"),
+    ("admin@example.org", "administrator (Django admin)"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation and sign-ins. Running it again changes nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Load demo accounts even though DEBUG is off (tests only; never in production).",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEBUG and not options["allow_without_debug"]:
+            raise CommandError(
+                "seed_demo creates accounts with a published password, so it runs only with "
+                "DEBUG=true. It is for `make run`, never for production."
+            )
+        with transaction.atomic():
+            seed_people()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
+        for email, who in SIGN_INS:
+            self.stdout.write(f"  {email:<22} {who}")
+        self.stdout.write(f"Every demo password is {DEMO_PASSWORD}")

@@ -1,0 +1,127 @@
+"""People: users (signed in by email), directorates, teams and staff profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+HEAD_OF_DIGITAL = "Head of digital"
+LEADERSHIP = "Leadership"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("Users need an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    is_staff = models.BooleanField(
+        "Django admin access", default=False, help_text="Can sign in to the Django admin."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Directorate(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["directorate__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["directorate", "name"], name="team_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.directorate})"
+
+
+class StaffProfileQuerySet(models.QuerySet["StaffProfile"]):
+    def active(self) -> StaffProfileQuerySet:
+        return self.filter(active=True, user__is_active=True)
+
+    def reports_of(self, user: User) -> StaffProfileQuerySet:
+        return self.filter(line_manager__user=user)
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members")
+    job_title = models.CharField(max_length=200, blank=True)
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
+    role_profile = models.ForeignKey(
+        "capability.RoleProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
+    )
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StaffProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(line_manager=F("id")),
+                name="staff_not_own_manager",
+                violation_error_message="Nobody can be their own line manager.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def directorate(self) -> Directorate:
+        return self.team.directorate

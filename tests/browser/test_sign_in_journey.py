@@ -1,0 +1,43 @@
+import pytest
+
+from tests.browser.conftest import assert_accessible, sign_in, sign_in_with_keyboard
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_sign_in_page_has_no_accessibility_violations(page):
+    page.goto("/sign-in/")
+    assert_accessible(page)
+
+
+def test_the_sign_in_error_page_has_no_accessibility_violations(page, alice):
+    page.goto("/sign-in/")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+
+
+def test_signing_in_works_with_the_keyboard_alone(page, alice):
+    sign_in_with_keyboard(page, "alice@example.org")
+    assert page.get_by_role("heading", level=1).inner_text() == "Alice, welcome"
+
+
+@pytest.mark.parametrize("who", ["alice", "manager", "head", "leader"])
+def test_each_role_home_page_has_no_accessibility_violations(page, request, who, alice):
+    person = request.getfixturevalue(who)
+    email = person.user.email if hasattr(person, "user") else person.email
+    sign_in(page, email)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("url", ["/accessibility/", "/privacy/", "/password-reset/"])
+def test_public_pages_have_no_accessibility_violations(page, url):
+    page.goto(url)
+    assert_accessible(page)
+
+
+def test_the_error_summary_takes_focus_so_keyboard_users_hear_it(page, alice):
+    page.goto("/sign-in/")
+    with page.expect_navigation():
+        page.get_by_label("Email address").press("Enter")
+    assert page.evaluate("document.activeElement.className").startswith("govuk-error-summary")

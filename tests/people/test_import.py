@@ -1,0 +1,177 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from people.models import StaffProfile, User
+from people.services import ImportFailed, people_import
+
+HEADER = "name,email,directorate,team,job title,line manager email,role\n"
+GOOD = HEADER + (
+    "Dana Director,dana@example.org,Place,Planning,Director of Place,,\n"
+    "Tom Teamlead,tom@example.org,Place,Planning,Team leader,dana@example.org,\n"
+    "Pat Planner,pat@example.org,Place,Planning,Planning officer,tom@example.org,\n"
+)
+
+
+def errors_for(text: str) -> list[str]:
+    with pytest.raises(ImportFailed) as failure:
+        people_import(text=text)
+    return [str(error) for error in failure.value.errors]
+
+
+@pytest.mark.django_db
+def test_a_good_file_creates_people_teams_and_managers():
+    result = people_import(text=GOOD)
+    assert result.created == 3
+    pat = StaffProfile.objects.get(user__email="pat@example.org")
+    assert pat.line_manager.user.email == "tom@example.org"
+    assert pat.team.name == "Planning"
+    assert pat.team.directorate.name == "Place"
+    assert pat.job_title == "Planning officer"
+
+
+@pytest.mark.django_db
+def test_reimporting_updates_people_instead_of_duplicating_them():
+    people_import(text=GOOD)
+    changed = GOOD.replace("Planning officer", "Senior planning officer")
+    result = people_import(text=changed)
+    assert result.created == 0
+    assert result.updated == 3
+    assert User.objects.filter(email="pat@example.org").count() == 1
+    assert StaffProfile.objects.get(user__email="pat@example.org").job_title == (
+        "Senior planning officer"
+    )
+
+
+@pytest.mark.django_db
+def test_people_missing_from_a_new_file_are_marked_inactive_not_deleted():
+    people_import(text=GOOD)
+    without_pat = "\n".join(GOOD.splitlines()[:3]) + "\n"
+    result = people_import(text=without_pat)
+    assert result.deactivated == 1
+    pat = StaffProfile.objects.get(user__email="pat@example.org")
+    assert pat.active is False
+
+
+@pytest.mark.django_db
+def test_a_missing_column_is_reported_on_line_one():
+    text = "name,email,directorate,team,job title,role\nA,a@example.org,D,T,J,\n"
+    assert errors_for(text) == [
+        'Line 1: the header row is missing the column(s) "line manager email"'
+    ]
+
+
+@pytest.mark.django_db
+def test_a_bad_email_is_reported_with_its_line():
+    text = GOOD + "Bad Email,not-an-email,Place,Planning,Officer,,\n"
+    assert errors_for(text) == ['Line 5: "not-an-email" is not a valid email address']
+
+
+@pytest.mark.django_db
+def test_an_empty_required_value_is_reported():
+    text = GOOD + "No Team,noteam@example.org,Place,,Officer,,\n"
+    assert errors_for(text) == ["Line 5: team is empty"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_manager_is_reported():
+    text = GOOD + "Lost,lost@example.org,Place,Planning,Officer,ghost@example.org,\n"
+    assert errors_for(text) == [
+        "Line 5: line manager ghost@example.org is not a person in this file"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_duplicate_email_is_reported_with_both_lines():
+    text = GOOD + "Pat Again,pat@example.org,Place,Planning,Officer,,\n"
+    assert errors_for(text) == ["Line 5: pat@example.org appears twice (first on line 4)"]
+
+
+@pytest.mark.django_db
+def test_a_manager_loop_is_reported():
+    text = HEADER + (
+        "A,a@example.org,Place,Planning,Officer,b@example.org,\n"
+        "B,b@example.org,Place,Planning,Officer,c@example.org,\n"
+        "C,c@example.org,Place,Planning,Officer,a@example.org,\n"
+    )
+    errors = errors_for(text)
+    assert len(errors) == 1
+    assert errors[0].startswith("Line 2: line managers form a loop")
+
+
+@pytest.mark.django_db
+def test_being_your_own_manager_is_reported():
+    text = HEADER + "A,a@example.org,Place,Planning,Officer,a@example.org,\n"
+    assert errors_for(text) == ["Line 2: a person cannot be their own line manager"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_role_is_reported():
+    text = HEADER + "A,a@example.org,Place,Planning,Officer,,Astronaut\n"
+    assert errors_for(text) == ['Line 2: role "Astronaut" is not a role in the published framework']
+
+
+@pytest.mark.django_db
+def test_nothing_is_written_when_any_row_is_bad():
+    people_import(text=GOOD)
+    text = GOOD.replace("Planning officer", "Changed") + "Bad,bad,Place,Planning,Officer,,\n"
+    with pytest.raises(ImportFailed):
+        people_import(text=text)
+    assert StaffProfile.objects.get(user__email="pat@example.org").job_title == "Planning officer"
+    assert not User.objects.filter(email="bad").exists()
+
+
+@pytest.mark.django_db
+def test_every_bad_row_is_reported_not_just_the_first():
+    text = HEADER + "A,bad-one,P,T,O,,\nB,bad-two,P,T,O,,\n"
+    assert len(errors_for(text)) == 2
+
+
+@pytest.mark.django_db
+def test_the_command_imports_a_file(tmp_path, capsys):
+    path = tmp_path / "hr.csv"
+    path.write_text(GOOD)
+    call_command("import_people", str(path))
+    assert "3 people added" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_command_lists_bad_rows_and_fails(tmp_path, capsys):
+    path = tmp_path / "hr.csv"
+    path.write_text(HEADER + "A,bad,P,T,O,,\n")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_people", str(path))
+    assert 'Line 2: "bad" is not a valid email address' in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_the_upload_page_imports_for_a_head_of_digital(client_for, head):
+    upload = SimpleUploadedFile("hr.csv", GOOD.encode(), content_type="text/csv")
+    response = client_for(head).post("/people/import/", {"file": upload}, follow=True)
+    assert "3 people added" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_upload_page_lists_every_bad_row(client_for, head):
+    upload = SimpleUploadedFile("hr.csv", (HEADER + "A,bad,P,T,O,,\n").encode())
+    page = client_for(head).post("/people/import/", {"file": upload}).content.decode()
+    assert "govuk-error-summary" in page
+    assert "nothing was imported" in page
+    assert "&quot;bad&quot; is not a valid email address" in page
+
+
+@pytest.mark.django_db
+def test_the_upload_page_rejects_a_file_that_is_not_csv(client_for, head):
+    upload = SimpleUploadedFile("hr.xlsx", b"PK")
+    page = client_for(head).post("/people/import/", {"file": upload}).content.decode()
+    assert "The selected file must be a CSV" in page
+
+
+@pytest.mark.django_db
+def test_the_upload_page_refuses_staff(client_for, alice):
+    assert client_for(alice).get("/people/import/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_upload_page_refuses_leadership(client_for, leader):
+    assert client_for(leader).get("/people/import/").status_code == 403

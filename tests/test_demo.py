@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from people.models import Directorate, StaffProfile, Team, User
+
+
+def counts() -> tuple[int, ...]:
+    return (
+        User.objects.count(),
+        StaffProfile.objects.count(),
+        Team.objects.count(),
+        Directorate.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_the_demo_organisation():
+    call_command("seed_demo", "--allow-without-debug")
+    assert Directorate.objects.count() == 3
+    assert Team.objects.count() == 8
+    assert 38 <= StaffProfile.objects.count() <= 45
+    staff = StaffProfile.objects.get(user__email="staff@example.org")
+    other = StaffProfile.objects.get(user__email="other@example.org")
+    assert staff.line_manager.user.email == "manager@example.org"
+    assert staff.team.directorate != other.team.directorate
+    assert User.objects.get(email="admin@example.org").is_superuser
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_changes_nothing():
+    call_command("seed_demo", "--allow-without-debug")
+    before = counts()
+    call_command("seed_demo", "--allow-without-debug")
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only with DEBUG=true"):
+        call_command("seed_demo")
+    assert not User.objects.filter(email="staff@example.org").exists()
