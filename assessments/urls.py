@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from assessments import dashboard_urls, journey_urls
 
 app_name = "assessments"
 
-urlpatterns: list = []
+urlpatterns = journey_urls.urlpatterns + dashboard_urls.urlpatterns

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -181,7 +182,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 # Must exceed the longest task, or Redis hands an unacknowledged task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Reminders 7 and 2 days before a cycle closes, and closing cycles past their date.
+    "daily-cycle-housekeeping": {
+        "task": "assessments.tasks.daily_cycle_housekeeping",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # The organisation report for each cycle that has closed and has none yet.
+    "queue-closed-cycle-reports": {
+        "task": "reports.tasks.queue_closed_cycle_reports",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
 
 # Security headers. CSP allows nothing inline: scripts and styles are files we serve.
 CONTENT_SECURITY_POLICY = {
