@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import QuerySet
 
-from capability.models import Framework, RoleProfile, Skill, Tier
+from capability.models import Framework, Level, RoleProfile, RoleTarget, Skill, Tier
 
 
 def published_framework() -> Framework | None:
@@ -50,3 +52,155 @@ def target_levels(tier: Tier, role: RoleProfile | None) -> dict[int, int]:
         )
         targets.update(explicit)
     return targets
+
+
+def areas_with_skills(framework: Framework, tier: Tier | None = None) -> list[dict]:
+    """The framework's areas in order, each with its skills (optionally only up to `tier`)."""
+    skills = (
+        framework.skills.select_related("tier", "area").order_by("area__order", "order", "name")
+        if tier is None
+        else skills_for_tier(tier)
+    )
+    by_area: dict[int, list[Skill]] = {}
+    for skill in skills:
+        by_area.setdefault(skill.area_id, []).append(skill)
+    return [
+        {"area": area, "skills": by_area[area.pk]}
+        for area in framework.areas.order_by("order", "name")
+        if area.pk in by_area
+    ]
+
+
+def descriptors_by_level(skill: Skill) -> list[dict]:
+    """Every level of the skill's framework with its descriptor text, or None where missing."""
+    texts = {item.level_id: item.text for item in skill.descriptors.all()}
+    return [
+        {"level": level, "text": texts.get(level.pk)}
+        for level in skill.framework.levels.order_by("number")
+    ]
+
+
+@dataclass
+class SkillChange:
+    name: str
+    slug: str
+    fields: list[str] = field(default_factory=list)
+    descriptor_levels: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TargetChange:
+    role: str
+    skill: str
+    before: str
+    after: str
+
+
+@dataclass
+class FrameworkComparison:
+    added: list[Skill]
+    removed: list[Skill]
+    changed: list[SkillChange]
+    targets: list[TargetChange]
+    tier_defaults: list[TargetChange]
+    added_roles: list[RoleProfile]
+    removed_roles: list[RoleProfile]
+
+    @property
+    def target_change_count(self) -> int:
+        return len(self.targets) + len(self.tier_defaults)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(
+            (self.added, self.removed, self.changed, self.targets, self.tier_defaults,
+             self.added_roles, self.removed_roles)
+        )  # fmt: skip
+
+
+def _skills_by_slug(framework: Framework) -> dict[str, Skill]:
+    skills = framework.skills.select_related("area", "tier").prefetch_related("descriptors__level")
+    return {skill.slug: skill for skill in skills}
+
+
+def _skill_change(before: Skill, after: Skill) -> SkillChange:
+    change = SkillChange(name=after.name, slug=after.slug)
+    for label, old, new in (
+        ("name", before.name, after.name),
+        ("description", before.description, after.description),
+        ("area", before.area.slug, after.area.slug),
+        ("tier", before.tier.slug, after.tier.slug),
+    ):
+        if old != new:
+            change.fields.append(label)
+    old_texts = {item.level.number: item.text for item in before.descriptors.all()}
+    new_texts = {item.level.number: item.text for item in after.descriptors.all()}
+    names = {item.level.number: item.level.name for item in after.descriptors.all()}
+    names |= {item.level.number: item.level.name for item in before.descriptors.all()}
+    for number in sorted(old_texts.keys() | new_texts.keys()):
+        if old_texts.get(number) != new_texts.get(number):
+            change.descriptor_levels.append(f"{number} {names[number]}")
+    return change
+
+
+def _targets(framework: Framework) -> dict[tuple[str, str], RoleTarget]:
+    targets = RoleTarget.objects.filter(role__framework=framework).select_related(
+        "role", "skill", "level"
+    )
+    return {(target.role.slug, target.skill.slug): target for target in targets}
+
+
+def _level_label(level: Level | None) -> str:
+    return f"{level.number} {level.name}" if level else "tier default"
+
+
+def framework_compare(*, old: Framework, new: Framework) -> FrameworkComparison:
+    """What changed from `old` (usually the published version) to `new` (a draft), by slug."""
+    old_skills, new_skills = _skills_by_slug(old), _skills_by_slug(new)
+    changed = [
+        change
+        for slug in new_skills.keys() & old_skills.keys()
+        if (change := _skill_change(old_skills[slug], new_skills[slug])).fields
+        or change.descriptor_levels
+    ]
+    old_targets, new_targets = _targets(old), _targets(new)
+    target_changes = []
+    for key in sorted(old_targets.keys() | new_targets.keys()):
+        before, after = old_targets.get(key), new_targets.get(key)
+        if key[1] not in new_skills or key[1] not in old_skills:
+            continue  # the skill itself was added or removed
+        if (before and before.level.number) != (after and after.level.number):
+            target = after or before
+            target_changes.append(
+                TargetChange(
+                    role=target.role.name,
+                    skill=target.skill.name,
+                    before=_level_label(before and before.level),
+                    after=_level_label(after and after.level),
+                )
+            )
+    old_tiers = {tier.slug: tier for tier in old.tiers.select_related("default_target")}
+    tier_defaults = [
+        TargetChange(
+            role=tier.name,
+            skill="",
+            before=_level_label(old_tiers[tier.slug].default_target),
+            after=_level_label(tier.default_target),
+        )
+        for tier in new.tiers.select_related("default_target")
+        if tier.slug in old_tiers
+        and old_tiers[tier.slug].default_target_id
+        and tier.default_target_id
+        and old_tiers[tier.slug].default_target.number != tier.default_target.number
+    ]
+    old_roles = {role.slug: role for role in old.roles.all()}
+    new_roles = {role.slug: role for role in new.roles.all()}
+    return FrameworkComparison(
+        added=sorted((new_skills[s] for s in new_skills.keys() - old_skills.keys()), key=str),
+        removed=sorted((old_skills[s] for s in old_skills.keys() - new_skills.keys()), key=str),
+        changed=sorted(changed, key=lambda change: change.name),
+        targets=target_changes,
+        tier_defaults=tier_defaults,
+        added_roles=[new_roles[s] for s in sorted(new_roles.keys() - old_roles.keys())],
+        removed_roles=[old_roles[s] for s in sorted(old_roles.keys() - new_roles.keys())],
+    )

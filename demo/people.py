@@ -32,7 +32,7 @@ FIXED = [
     ("leader@example.org", "Lesley Leader", "Resources", "Digital and IT",
      "Director of Resources", None, "director", [LEADERSHIP]),
     ("head@example.org", "Harriet Head", "Resources", "Digital and IT",
-     "Head of Digital", "leader@example.org", "head-of-service", [HEAD_OF_DIGITAL]),
+     "Head of Digital", "leader@example.org", "head-of-digital", [HEAD_OF_DIGITAL]),
     ("manager@example.org", "Marcus Manager", "Communities", "Customer Services",
      "Customer Services Team Leader", "leader@example.org", "team-leader", []),
     ("staff@example.org", "Sara Staff", "Communities", "Customer Services",
@@ -84,7 +84,7 @@ def seed_people() -> None:
         manager_profile = profiles.get(manager) if manager else None
         profiles[email] = _person(email, name, teams[team], title, manager_profile, role)
         for group in groups:
-            profiles[email].user.groups.add(Group.objects.get(name=group))
+            profiles[email].user.groups.add(Group.objects.get_or_create(name=group)[0])
 
     admin, created = User.objects.get_or_create(
         email="admin@example.org",

@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
+from capability.validation import MAX_DESCRIPTOR_LENGTH, MAX_NAME_LENGTH
+from people.forms import GovukForm
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _read_upload(upload: Any, extension: str, kind: str) -> str:
+    if not upload.name.lower().endswith(f".{extension}"):
+        raise forms.ValidationError(f"The selected file must be a {kind} file")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError("The selected file must be smaller than 5MB")
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise forms.ValidationError("The selected file must be saved as UTF-8 text") from error
+
+
+class TierFilterForm(forms.Form):
+    tier = forms.ChoiceField(label="Show the skills for", required=False)
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = [("", "Everyone (all tiers)")] + [
+            (tier.slug, tier.name) for tier in framework.tiers.order_by("number")
+        ]
+
+
+class DraftCreateForm(GovukForm):
+    submit_label = "Create draft"
+
+    version = forms.CharField(
+        label="Version",
+        max_length=50,
+        help_text='A short label people will see, for example "2026.2".',
+        error_messages={
+            "required": "Enter a version for the new draft",
+            "max_length": "The version must be 50 characters or fewer",
+        },
+    )
+
+    def clean_version(self) -> str:
+        version = self.cleaned_data["version"].strip()
+        if Framework.objects.filter(version=version).exists():
+            raise forms.ValidationError(f'A version called "{version}" already exists')
+        return version
+
+
+class SkillForm(GovukForm):
+    submit_label = "Save skill"
+
+    name = forms.CharField(
+        label="Skill name",
+        max_length=MAX_NAME_LENGTH,
+        error_messages={
+            "required": "Enter a name for the skill",
+            "max_length": f"The skill name must be {MAX_NAME_LENGTH} characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    area = forms.ModelChoiceField(
+        label="Capability area",
+        queryset=CapabilityArea.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose a capability area for the skill"},
+    )
+    tier = forms.ModelChoiceField(
+        label="Tier at which it is introduced",
+        queryset=Tier.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the tier at which the skill is introduced"},
+    )
+
+    def __init__(
+        self, *args: Any, framework: Framework, skill: Skill | None = None, **kwargs: Any
+    ) -> None:
+        self.framework, self.skill = framework, skill
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = framework.areas.order_by("order", "name")
+        self.fields["tier"].queryset = framework.tiers.order_by("number")
+        self.levels = list(framework.levels.filter(number__gt=0).order_by("number"))
+        for level in self.levels:
+            self.fields[f"descriptor_{level.number}"] = forms.CharField(
+                label=f"Level {level.number}: {level.name}",
+                help_text='What the skill looks like at this level, starting "You can". '
+                "Leave it empty if it has not been written yet.",
+                required=False,
+                max_length=MAX_DESCRIPTOR_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={
+                    "max_length": f"The {level.name} descriptor must be "
+                    f"{MAX_DESCRIPTOR_LENGTH} characters or fewer"
+                },
+            )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = self.framework.skills.filter(name__iexact=name)
+        if self.skill is not None:
+            others = others.exclude(pk=self.skill.pk)
+        if others.exists():
+            raise forms.ValidationError(f'A skill called "{name}" is already in this version')
+        return name
+
+    def descriptors(self) -> dict[int, str]:
+        return {
+            level.number: self.cleaned_data[f"descriptor_{level.number}"] for level in self.levels
+        }
+
+
+class RoleTargetsForm(GovukForm):
+    """One choice per skill of the role's tiers: the tier default, or a level of its own."""
+
+    submit_label = "Save targets"
+
+    def __init__(self, *args: Any, role: RoleProfile, skills: list[Skill], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.levels = {str(level.pk): level for level in role.framework.levels.order_by("number")}
+        self.skills = skills
+        default = role.tier.default_target
+        default_label = f"Tier default ({default.number} {default.name})" if default else "None"
+        current = {target.skill_id: str(target.level_id) for target in role.targets.all()}
+        for skill in skills:
+            self.fields[f"skill_{skill.pk}"] = forms.ChoiceField(
+                label=skill.name,
+                required=False,
+                choices=[("", default_label)]
+                + [(key, f"{level.number} {level.name}") for key, level in self.levels.items()],
+                initial=current.get(skill.pk, ""),
+                error_messages={"invalid_choice": f"Choose a target level for {skill.name}"},
+            )
+
+    def targets(self) -> dict[int, Level | None]:
+        return {
+            skill.pk: self.levels.get(self.cleaned_data[f"skill_{skill.pk}"])
+            for skill in self.skills
+        }
+
+
+class FrameworkImportForm(GovukForm):
+    submit_label = "Import framework"
+
+    file = forms.FileField(
+        label="Upload a framework JSON file",
+        help_text="A file exported from this service, or written in the same shape.",
+        error_messages={"required": "Choose a JSON file to import"},
+    )
+
+    def clean_file(self) -> dict:
+        text = _read_upload(self.cleaned_data["file"], "json", "JSON")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                f"The selected file is not valid JSON: {error.msg} on line {error.lineno}"
+            ) from error
+        if not isinstance(data, dict):
+            raise forms.ValidationError("The selected file must hold one framework object")
+        return data
+
+
+class SkillsImportForm(GovukForm):
+    submit_label = "Import skills"
+
+    file = forms.FileField(
+        label="Upload a skills CSV file",
+        error_messages={"required": "Choose a CSV file to import"},
+    )
+    area = forms.ModelChoiceField(
+        label="Capability area for the new skills",
+        queryset=CapabilityArea.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose a capability area for the new skills"},
+    )
+    tier = forms.ModelChoiceField(
+        label="Tier at which the new skills are introduced",
+        queryset=Tier.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the tier at which the new skills are introduced"},
+    )
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = framework.areas.order_by("order", "name")
+        self.fields["tier"].queryset = framework.tiers.order_by("number")
+        columns = ["skill name", "description"] + [
+            level.name for level in framework.levels.filter(number__gt=0).order_by("number")
+        ]
+        self.fields["file"].help_text = (
+            "Columns: " + ", ".join(f'"{column}"' for column in columns) + ". "
+            "The first row must name them."
+        )
+
+    def clean_file(self) -> str:
+        return _read_upload(self.cleaned_data["file"], "csv", "CSV")

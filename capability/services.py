@@ -1,0 +1,374 @@
+"""Writes to the capability framework: load, export, copy, publish, edit and import skills.
+
+Only a draft can change. Publishing retires the version that was published before it, in one
+transaction, so exactly one version is published at any moment (the database enforces it too).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from capability.models import (
+    CapabilityArea,
+    Framework,
+    Level,
+    LevelDescriptor,
+    RoleProfile,
+    RoleTarget,
+    Skill,
+    Tier,
+)
+from capability.validation import RowError, framework_data_errors, read_skill_rows
+
+STARTER_FRAMEWORK = Path(settings.BASE_DIR) / "fixtures" / "starter_framework.json"
+
+
+class FrameworkNotEditable(Exception):
+    def __init__(self, framework: Framework) -> None:
+        super().__init__(
+            f"{framework.name} {framework.version} is {framework.get_status_display().lower()}: "
+            "only a draft can be changed"
+        )
+        self.framework = framework
+
+
+class SkillsImportFailed(Exception):
+    """Every problem found in a skills CSV, each with its line number. Nothing was written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problem(s) in the file")
+        self.errors = errors
+
+
+class FrameworkDataInvalid(Exception):
+    """A framework JSON document that cannot be loaded, with every problem found."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def _require_draft(framework: Framework) -> None:
+    if not framework.is_editable:
+        raise FrameworkNotEditable(framework)
+
+
+# Whole frameworks as JSON ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def framework_load_json(*, data: dict, status: str = Framework.Status.DRAFT) -> Framework:
+    """Create a whole framework version from the JSON shape of fixtures/starter_framework.json.
+
+    Publishing goes through framework_publish, so a loaded version starts as a draft unless the
+    caller asks for retired (or published when nothing else is).
+    """
+    errors = framework_data_errors(data)
+    if errors:
+        raise FrameworkDataInvalid(errors)
+    framework = Framework.objects.create(
+        name=data["name"],
+        version=data["version"],
+        description=data.get("description", ""),
+        status=Framework.Status.DRAFT,
+    )
+    levels = {
+        item["number"]: Level.objects.create(
+            framework=framework,
+            number=item["number"],
+            name=item["name"],
+            description=item.get("description", ""),
+        )
+        for item in data["levels"]
+    }
+    tiers = {
+        item["slug"]: Tier.objects.create(
+            framework=framework,
+            number=item["number"],
+            slug=item["slug"],
+            name=item["name"],
+            description=item.get("description", ""),
+            default_target=levels.get(item.get("default_target")),
+        )
+        for item in data["tiers"]
+    }
+    skills: dict[str, Skill] = {}
+    for area_order, item in enumerate(data["areas"], start=1):
+        area = CapabilityArea.objects.create(
+            framework=framework,
+            slug=item["slug"],
+            name=item["name"],
+            description=item.get("description", ""),
+            order=area_order,
+        )
+        for skill_order, skill_item in enumerate(item["skills"], start=1):
+            skill = Skill.objects.create(
+                framework=framework,
+                area=area,
+                tier=tiers[skill_item["tier"]],
+                slug=skill_item["slug"],
+                name=skill_item["name"],
+                description=skill_item.get("description", ""),
+                order=skill_order,
+            )
+            skills[skill.slug] = skill
+            LevelDescriptor.objects.bulk_create(
+                LevelDescriptor(skill=skill, level=levels[int(number)], text=text)
+                for number, text in skill_item.get("descriptors", {}).items()
+            )
+    for item in data["roles"]:
+        role = RoleProfile.objects.create(
+            framework=framework,
+            tier=tiers[item["tier"]],
+            slug=item["slug"],
+            name=item["name"],
+            description=item.get("description", ""),
+        )
+        RoleTarget.objects.bulk_create(
+            RoleTarget(role=role, skill=skills[slug], level=levels[number])
+            for slug, number in item.get("targets", {}).items()
+        )
+    if status == Framework.Status.PUBLISHED:
+        framework = framework_publish(framework=framework)
+    elif status == Framework.Status.RETIRED:
+        framework.status = status
+        framework.retired_at = timezone.now()
+        framework.save(update_fields=["status", "retired_at"])
+    return framework
+
+
+def framework_export_json(*, framework: Framework) -> dict:
+    """The whole version in the shape framework_load_json reads, so the round trip is exact."""
+    levels = list(framework.levels.order_by("number"))
+    skills = list(
+        framework.skills.select_related("tier")
+        .prefetch_related("descriptors__level")
+        .order_by("area__order", "order", "id")
+    )
+    by_area: dict[int, list[Skill]] = {}
+    for skill in skills:
+        by_area.setdefault(skill.area_id, []).append(skill)
+    skill_position = {skill.pk: position for position, skill in enumerate(skills)}
+    return {
+        "name": framework.name,
+        "version": framework.version,
+        "description": framework.description,
+        "levels": [
+            {"number": level.number, "name": level.name, "description": level.description}
+            for level in levels
+        ],
+        "tiers": [
+            {
+                "number": tier.number,
+                "slug": tier.slug,
+                "name": tier.name,
+                "description": tier.description,
+                "default_target": tier.default_target.number if tier.default_target else None,
+            }
+            for tier in framework.tiers.select_related("default_target").order_by("number")
+        ],
+        "areas": [
+            {
+                "slug": area.slug,
+                "name": area.name,
+                "description": area.description,
+                "skills": [_skill_json(skill) for skill in by_area.get(area.pk, [])],
+            }
+            for area in framework.areas.order_by("order", "id")
+        ],
+        "roles": [
+            {
+                "slug": role.slug,
+                "name": role.name,
+                "tier": role.tier.slug,
+                "description": role.description,
+                "targets": {
+                    target.skill.slug: target.level.number
+                    for target in sorted(
+                        role.targets.all(), key=lambda target: skill_position[target.skill_id]
+                    )
+                },
+            }
+            for role in framework.roles.select_related("tier")
+            .prefetch_related("targets__skill", "targets__level")
+            .order_by("tier__number", "id")
+        ],
+    }
+
+
+def _skill_json(skill: Skill) -> dict:
+    descriptors = sorted(skill.descriptors.all(), key=lambda descriptor: descriptor.level.number)
+    return {
+        "slug": skill.slug,
+        "name": skill.name,
+        "description": skill.description,
+        "tier": skill.tier.slug,
+        "descriptors": {str(item.level.number): item.text for item in descriptors},
+    }
+
+
+def framework_install(*, data: dict) -> tuple[Framework, bool]:
+    """Load `data` for a new install: published if nothing is, else a draft. Idempotent: when its
+    version is already loaded, that version is returned with created=False and nothing changes."""
+    existing = Framework.objects.filter(version=data.get("version")).first()
+    if existing is not None:
+        return existing, False
+    publish = not Framework.objects.published().exists()
+    status = Framework.Status.PUBLISHED if publish else Framework.Status.DRAFT
+    return framework_load_json(data=data, status=status), True
+
+
+# Versions ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def framework_create_draft(*, source: Framework, version: str, name: str = "") -> Framework:
+    """A deep, independent copy of `source` as a new draft called `version`."""
+    data = framework_export_json(framework=source)
+    data["version"] = version
+    data["name"] = name or source.name
+    draft = framework_load_json(data=data, status=Framework.Status.DRAFT)
+    draft.based_on = source
+    draft.save(update_fields=["based_on"])
+    return draft
+
+
+@transaction.atomic
+def framework_publish(*, framework: Framework) -> Framework:
+    """Publish a draft; the version published before it retires."""
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    _require_draft(framework)
+    now = timezone.now()
+    Framework.objects.select_for_update().published().update(
+        status=Framework.Status.RETIRED, retired_at=now
+    )
+    framework.status = Framework.Status.PUBLISHED
+    framework.published_at = now
+    framework.save(update_fields=["status", "published_at"])
+    return framework
+
+
+# Editing a draft ---------------------------------------------------------------------------------
+
+
+def _save_descriptors(skill: Skill, descriptors: dict[int, str]) -> None:
+    """Descriptors by level number; an empty text removes that level's descriptor."""
+    levels = {level.number: level for level in skill.framework.levels.all()}
+    for number, text in descriptors.items():
+        text = text.strip()
+        if text:
+            LevelDescriptor.objects.update_or_create(
+                skill=skill, level=levels[number], defaults={"text": text}
+            )
+        else:
+            LevelDescriptor.objects.filter(skill=skill, level=levels[number]).delete()
+
+
+def _unique_slug(framework: Framework, name: str) -> str:
+    base = slugify(name)[:90] or "skill"
+    taken = set(framework.skills.values_list("slug", flat=True))
+    slug, counter = base, 2
+    while slug in taken:
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+@transaction.atomic
+def skill_create(
+    *,
+    framework: Framework,
+    name: str,
+    description: str,
+    area: CapabilityArea,
+    tier: Tier,
+    descriptors: dict[int, str],
+) -> Skill:
+    _require_draft(framework)
+    last = framework.skills.filter(area=area).aggregate(last=Max("order"))["last"] or 0
+    skill = Skill.objects.create(
+        framework=framework,
+        area=area,
+        tier=tier,
+        slug=_unique_slug(framework, name),
+        name=name,
+        description=description,
+        order=last + 1,
+    )
+    _save_descriptors(skill, descriptors)
+    return skill
+
+
+@transaction.atomic
+def skill_update(
+    *,
+    skill: Skill,
+    name: str,
+    description: str,
+    area: CapabilityArea,
+    tier: Tier,
+    descriptors: dict[int, str],
+) -> Skill:
+    """Change a draft's skill. Its slug stays, so it still matches the published version's."""
+    _require_draft(skill.framework)
+    if area.pk != skill.area_id:
+        last = skill.framework.skills.filter(area=area).aggregate(last=Max("order"))["last"]
+        skill.order = (last or 0) + 1
+    skill.name, skill.description, skill.area, skill.tier = name, description, area, tier
+    skill.save()
+    _save_descriptors(skill, descriptors)
+    return skill
+
+
+@transaction.atomic
+def role_targets_set(*, role: RoleProfile, targets: dict[int, Level | None]) -> RoleProfile:
+    """Targets by skill id; None means "use the tier default" and removes the role's own target."""
+    _require_draft(role.framework)
+    for skill_id, level in targets.items():
+        if level is None:
+            RoleTarget.objects.filter(role=role, skill_id=skill_id).delete()
+        else:
+            RoleTarget.objects.update_or_create(
+                role=role, skill_id=skill_id, defaults={"level": level}
+            )
+    return role
+
+
+# Importing skills from a CSV ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def framework_import_skills_csv(
+    *, framework: Framework, text: str, area: CapabilityArea, tier: Tier
+) -> list[Skill]:
+    """Add every skill in a CSV (skill name, description, a descriptor column per level) to a
+    draft's `area` at `tier`. Every row is checked first; if any is bad nothing is written."""
+    _require_draft(framework)
+    rows, errors = read_skill_rows(framework, text)
+    if errors:
+        raise SkillsImportFailed(errors)
+    last = framework.skills.filter(area=area).aggregate(last=Max("order"))["last"] or 0
+    levels = {level.number: level for level in framework.levels.all()}
+    skills = []
+    for offset, row in enumerate(rows, start=1):
+        skill = Skill.objects.create(
+            framework=framework,
+            area=area,
+            tier=tier,
+            slug=row.slug,
+            name=row.name,
+            description=row.description,
+            order=last + offset,
+        )
+        LevelDescriptor.objects.bulk_create(
+            LevelDescriptor(skill=skill, level=levels[number], text=text)
+            for number, text in row.descriptors.items()
+            if text
+        )
+        skills.append(skill)
+    return skills

@@ -1,0 +1,184 @@
+"""Checks on what is loaded into the framework: whole JSON documents and skills CSV rows.
+
+They only read. services.py calls them before it writes anything, so bad input changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.text import slugify
+
+from capability.models import Framework
+
+MAX_DESCRIPTOR_LENGTH = 1000
+MAX_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Line {self.line}: {self.message}"
+
+
+def _missing(item: Any, keys: tuple[str, ...], where: str) -> list[str]:
+    if not isinstance(item, dict):
+        return [f"{where} must be an object"]
+    return [f'{where} is missing "{key}"' for key in keys if key not in item]
+
+
+def _list(data: dict, key: str, where: str, errors: list[str]) -> list:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        errors.append(f'"{key}" in {where} must be a list')
+        return []
+    return value
+
+
+def framework_data_errors(data: Any) -> list[str]:
+    """Every problem that would stop `data` loading, in plain words; empty when it is fine."""
+    errors = _missing(data, ("name", "version", "levels", "tiers", "areas", "roles"), "The file")
+    if not isinstance(data, dict):
+        return errors
+    levels = _list(data, "levels", "the file", errors)
+    for index, level in enumerate(levels, start=1):
+        errors += _missing(level, ("number", "name"), f"Level {index}")
+        if isinstance(level, dict) and not isinstance(level.get("number", 0), int):
+            errors.append(f'Level {index} must have a whole number as its "number"')
+    level_numbers = {level.get("number") for level in levels if isinstance(level, dict)}
+    tiers = _list(data, "tiers", "the file", errors)
+    for index, tier in enumerate(tiers, start=1):
+        errors += _missing(tier, ("number", "slug", "name"), f"Tier {index}")
+        if isinstance(tier, dict) and not isinstance(tier.get("number", 0), int):
+            errors.append(f'Tier {index} must have a whole number as its "number"')
+        if isinstance(tier, dict) and tier.get("default_target") not in level_numbers | {None}:
+            errors.append(f'Tier {index} has a default target level that is not in "levels"')
+    tier_slugs = {tier.get("slug") for tier in tiers if isinstance(tier, dict)}
+    skill_slugs: set[str] = set()
+    for area_index, area in enumerate(_list(data, "areas", "the file", errors), start=1):
+        errors += _missing(area, ("slug", "name", "skills"), f"Area {area_index}")
+        if not isinstance(area, dict):
+            continue
+        for index, skill in enumerate(_list(area, "skills", f"area {area_index}", errors), 1):
+            where = f"Skill {index} in area {area_index}"
+            errors += _missing(skill, ("slug", "name", "tier"), where)
+            if not isinstance(skill, dict):
+                continue
+            if skill.get("slug") in skill_slugs:
+                errors.append(f'{where} repeats the skill "{skill.get("slug")}"')
+            skill_slugs.add(skill.get("slug"))
+            if "tier" in skill and skill["tier"] not in tier_slugs:
+                errors.append(f'{where} names a tier "{skill["tier"]}" that is not in "tiers"')
+            descriptors = skill.get("descriptors", {})
+            if not isinstance(descriptors, dict):
+                errors.append(f'"descriptors" of {where.lower()} must be an object')
+                continue
+            for number, text in descriptors.items():
+                if not str(number).isdigit() or int(number) not in level_numbers:
+                    errors.append(f'{where} has a descriptor for level "{number}" not in "levels"')
+                elif not isinstance(text, str) or not text.strip():
+                    errors.append(f"{where} has an empty descriptor for level {number}")
+    for index, role in enumerate(_list(data, "roles", "the file", errors), start=1):
+        errors += _missing(role, ("slug", "name", "tier"), f"Role {index}")
+        if not isinstance(role, dict):
+            continue
+        if "tier" in role and role["tier"] not in tier_slugs:
+            errors.append(f'Role {index} names a tier "{role["tier"]}" that is not in "tiers"')
+        targets = role.get("targets", {})
+        if not isinstance(targets, dict):
+            errors.append(f'"targets" of role {index} must be an object')
+            continue
+        for skill_slug, number in targets.items():
+            if skill_slug not in skill_slugs:
+                errors.append(f'Role {index} sets a target for an unknown skill "{skill_slug}"')
+            if number not in level_numbers:
+                errors.append(f'Role {index} sets a target level "{number}" not in "levels"')
+    if not errors and Framework.objects.filter(version=data["version"]).exists():
+        errors.append(f'A framework version called "{data["version"]}" already exists')
+    return errors
+
+
+NAME_COLUMNS = ("skill name", "skill", "name")
+DESCRIPTION_COLUMNS = ("description", "skill description")
+
+
+@dataclass
+class SkillRow:
+    line: int
+    name: str
+    slug: str
+    description: str
+    descriptors: dict[int, str]
+
+
+def _first_present(header: list[str], choices: tuple[str, ...]) -> str | None:
+    return next((choice for choice in choices if choice in header), None)
+
+
+def read_skill_rows(framework: Framework, text: str) -> tuple[list[SkillRow], list[RowError]]:
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+    except StopIteration:
+        return [], [RowError(1, "the file is empty")]
+    levels = list(framework.levels.filter(number__gt=0).order_by("number"))
+    name_column = _first_present(header, NAME_COLUMNS)
+    description_column = _first_present(header, DESCRIPTION_COLUMNS)
+    missing = [] if name_column else ['"skill name"']
+    missing += [] if description_column else ['"description"']
+    missing += [f'"{level.name}"' for level in levels if level.name.lower() not in header]
+    if missing:
+        return [], [RowError(1, f"the header row is missing the column(s) {', '.join(missing)}")]
+    position = {column: index for index, column in enumerate(header)}
+    existing_slugs = set(framework.skills.values_list("slug", flat=True))
+    existing_names = {name.lower() for name in framework.skills.values_list("name", flat=True)}
+    seen: dict[str, int] = {}
+    rows: list[SkillRow] = []
+    errors: list[RowError] = []
+    last_line = reader.line_num
+    for values in reader:
+        line, last_line = last_line + 1, reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        row_errors: list[str] = []
+        if len(values) != len(header):
+            errors.append(
+                RowError(line, f"the row has {len(values)} values but the header has {len(header)}")
+            )
+            continue
+        name = values[position[name_column]].strip()
+        slug = slugify(name)[:100]
+        if not name:
+            row_errors.append("enter a skill name")
+        elif len(name) > MAX_NAME_LENGTH:
+            row_errors.append(f"the skill name must be {MAX_NAME_LENGTH} characters or fewer")
+        elif not slug:
+            row_errors.append(f'the skill name "{name}" must contain letters or numbers')
+        elif slug in seen:
+            row_errors.append(f'the skill "{name}" is already on line {seen[slug]} of this file')
+        elif slug in existing_slugs or name.lower() in existing_names:
+            row_errors.append(f'the skill "{name}" is already in this framework')
+        if slug and slug not in seen:
+            seen[slug] = line
+        descriptors = {}
+        for level in levels:
+            descriptor = values[position[level.name.lower()]].strip()
+            if len(descriptor) > MAX_DESCRIPTOR_LENGTH:
+                row_errors.append(
+                    f'the "{level.name}" descriptor must be {MAX_DESCRIPTOR_LENGTH} characters '
+                    f"or fewer (it has {len(descriptor)})"
+                )
+            descriptors[level.number] = descriptor
+        errors += [RowError(line, message) for message in row_errors]
+        if not row_errors:
+            description = values[position[description_column]].strip()
+            rows.append(SkillRow(line, name, slug, description, descriptors))
+    if not rows and not errors:
+        errors.append(RowError(2, "the file has no skills in it"))
+    return rows, errors

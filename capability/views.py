@@ -1,0 +1,350 @@
+"""The framework for everyone to read, and the pages where a head of digital manages it."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from capability import selectors
+from capability.forms import (
+    DraftCreateForm,
+    FrameworkImportForm,
+    RoleTargetsForm,
+    SkillForm,
+    SkillsImportForm,
+)
+from capability.models import Framework, RoleProfile, Skill
+from capability.services import (
+    FrameworkDataInvalid,
+    SkillsImportFailed,
+    framework_create_draft,
+    framework_export_json,
+    framework_import_skills_csv,
+    framework_load_json,
+    framework_publish,
+    role_targets_set,
+    skill_create,
+    skill_update,
+)
+from people import roles
+
+# Reading the framework ---------------------------------------------------------------------------
+
+
+def _person_in(request: HttpRequest, framework: Framework) -> dict:
+    """The signed-in person's role, tier and targets in `framework` (no role: the lowest tier)."""
+    profile = roles.staff_profile(request.user)
+    role = selectors.role_in_framework(profile.role_profile if profile else None, framework)
+    tier = selectors.tier_for_role(role, framework)
+    targets = selectors.target_levels(tier, role) if tier else {}
+    return {"role": role, "tier": tier, "targets": targets}
+
+
+def framework_view(request: HttpRequest) -> HttpResponse:
+    framework = selectors.published_framework()
+    if framework is None:
+        return render(request, "capability/no_framework.html")
+    tier = framework.tiers.filter(slug=request.GET.get("tier", "")).first()
+    return render(
+        request,
+        "capability/framework.html",
+        {
+            "framework": framework,
+            "tiers": framework.tiers.select_related("default_target").order_by("number"),
+            "levels": framework.levels.order_by("number"),
+            "chosen_tier": tier,
+            "areas": selectors.areas_with_skills(framework, tier),
+        },
+    )
+
+
+def expected_view(request: HttpRequest) -> HttpResponse:
+    framework = selectors.published_framework()
+    if framework is None:
+        return render(request, "capability/no_framework.html")
+    person = _person_in(request, framework)
+    levels = {level.number: level for level in framework.levels.all()}
+    areas = selectors.areas_with_skills(framework, person["tier"]) if person["tier"] else []
+    for area in areas:
+        area["rows"] = [
+            {"skill": skill, "target": levels.get(person["targets"].get(skill.pk))}
+            for skill in area["skills"]
+        ]
+    return render(
+        request,
+        "capability/expected.html",
+        {"framework": framework, **person, "areas": areas},
+    )
+
+
+def _skill_for_user(request: HttpRequest, skill_id: int) -> Skill:
+    """Published and retired versions are open to everyone; drafts only to heads of digital."""
+    skill = get_object_or_404(
+        Skill.objects.select_related("framework", "area", "tier"), pk=skill_id
+    )
+    if skill.framework.is_editable and not roles.is_head_of_digital(request.user):
+        raise Http404
+    return skill
+
+
+def _next_step(levels: list[dict], from_number: int | None) -> dict | None:
+    """The level above `from_number` with its descriptor, or None at the top of the scale."""
+    if from_number is None:
+        return None
+    above = [row for row in levels if row["level"].number > from_number]
+    return above[0] if above else None
+
+
+def skill_view(request: HttpRequest, skill_id: int) -> HttpResponse:
+    skill = _skill_for_user(request, skill_id)
+    levels = selectors.descriptors_by_level(skill)
+    person = _person_in(request, skill.framework)
+    applies = person["tier"] is not None and skill.tier.number <= person["tier"].number
+    target_number = person["targets"].get(skill.pk) if applies else None
+    numbers = {row["level"].number: row["level"] for row in levels}
+    current = request.GET.get("level", "")
+    current_level = numbers.get(int(current)) if current.isdigit() else None
+    start = current_level.number if current_level else target_number
+    return render(
+        request,
+        "capability/skill.html",
+        {
+            "skill": skill,
+            "levels": levels,
+            **person,
+            "applies": applies,
+            "target": numbers.get(target_number) if target_number is not None else None,
+            "current_level": current_level,
+            "next_step": _next_step(levels, start),
+        },
+    )
+
+
+# Managing versions (heads of digital) ------------------------------------------------------------
+
+
+def _framework_for_head(framework_id: int) -> Framework:
+    return get_object_or_404(Framework, pk=framework_id)
+
+
+def _read_only(request: HttpRequest, framework: Framework) -> HttpResponse:
+    return render(request, "capability/manage/read_only.html", {"framework": framework}, status=403)
+
+
+@roles.head_of_digital_required
+def manage_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "capability/manage/list.html",
+        {
+            "frameworks": Framework.objects.select_related("based_on").order_by("-created_at"),
+            "published": selectors.published_framework(),
+        },
+    )
+
+
+@roles.head_of_digital_required
+def draft_create_view(request: HttpRequest) -> HttpResponse:
+    published = selectors.published_framework()
+    if published is None:
+        raise Http404
+    form = DraftCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        draft = framework_create_draft(source=published, version=form.cleaned_data["version"])
+        messages.success(request, f"Draft {draft.version} created from {published.version}.")
+        return redirect("capability:version", framework_id=draft.pk)
+    return render(
+        request, "capability/manage/draft_create.html", {"form": form, "published": published}
+    )
+
+
+@roles.head_of_digital_required
+def version_view(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = _framework_for_head(framework_id)
+    return render(
+        request,
+        "capability/manage/version.html",
+        {
+            "framework": framework,
+            "areas": selectors.areas_with_skills(framework),
+            "roles": framework.roles.select_related("tier").order_by("tier__number", "name"),
+            "tiers": framework.tiers.select_related("default_target").order_by("number"),
+        },
+    )
+
+
+def _skill_in(framework: Framework, skill_id: int) -> Skill:
+    return get_object_or_404(framework.skills.select_related("area", "tier"), pk=skill_id)
+
+
+@roles.head_of_digital_required
+def skill_edit_view(request: HttpRequest, framework_id: int, skill_id: int) -> HttpResponse:
+    framework = _framework_for_head(framework_id)
+    skill = _skill_in(framework, skill_id)
+    if not framework.is_editable:
+        return _read_only(request, framework)
+    initial = {"name": skill.name, "description": skill.description}
+    initial |= {"area": skill.area, "tier": skill.tier}
+    initial |= {f"descriptor_{item.level.number}": item.text for item in skill.descriptors.all()}
+    form = SkillForm(request.POST or None, framework=framework, skill=skill, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        skill_update(
+            skill=skill,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            area=form.cleaned_data["area"],
+            tier=form.cleaned_data["tier"],
+            descriptors=form.descriptors(),
+        )
+        messages.success(request, f"{skill.name} saved.")
+        return redirect("capability:version", framework_id=framework.pk)
+    return render(
+        request,
+        "capability/manage/skill_form.html",
+        {"form": form, "framework": framework, "skill": skill},
+    )
+
+
+@roles.head_of_digital_required
+def skill_add_view(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = _framework_for_head(framework_id)
+    if not framework.is_editable:
+        return _read_only(request, framework)
+    form = SkillForm(request.POST or None, framework=framework)
+    if request.method == "POST" and form.is_valid():
+        skill = skill_create(
+            framework=framework,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            area=form.cleaned_data["area"],
+            tier=form.cleaned_data["tier"],
+            descriptors=form.descriptors(),
+        )
+        messages.success(request, f"{skill.name} added.")
+        return redirect("capability:version", framework_id=framework.pk)
+    return render(
+        request,
+        "capability/manage/skill_form.html",
+        {"form": form, "framework": framework, "skill": None},
+    )
+
+
+@roles.head_of_digital_required
+def role_targets_view(request: HttpRequest, framework_id: int, role_id: int) -> HttpResponse:
+    framework = _framework_for_head(framework_id)
+    role = get_object_or_404(
+        RoleProfile.objects.select_related("tier"), pk=role_id, framework=framework
+    )
+    if not framework.is_editable:
+        return _read_only(request, framework)
+    skills = list(selectors.skills_for_tier(role.tier))
+    form = RoleTargetsForm(request.POST or None, role=role, skills=skills)
+    if request.method == "POST" and form.is_valid():
+        role_targets_set(role=role, targets=form.targets())
+        messages.success(request, f"Targets for {role.name} saved.")
+        return redirect("capability:version", framework_id=framework.pk)
+    return render(
+        request,
+        "capability/manage/role_targets.html",
+        {"form": form, "framework": framework, "role": role},
+    )
+
+
+@roles.head_of_digital_required
+def compare_view(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = _framework_for_head(framework_id)
+    published = selectors.published_framework()
+    comparison = None
+    if published is not None and published.pk != framework.pk:
+        comparison = selectors.framework_compare(old=published, new=framework)
+    return render(
+        request,
+        "capability/manage/compare.html",
+        {"framework": framework, "published": published, "comparison": comparison},
+    )
+
+
+@roles.head_of_digital_required
+def publish_view(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = _framework_for_head(framework_id)
+    if not framework.is_editable:
+        return _read_only(request, framework)
+    if request.method == "POST":
+        framework_publish(framework=framework)
+        messages.success(request, f"Version {framework.version} is published.")
+        return redirect("capability:manage")
+    return render(
+        request,
+        "capability/manage/publish.html",
+        {"framework": framework, "published": selectors.published_framework()},
+    )
+
+
+@roles.head_of_digital_required
+def export_view(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = _framework_for_head(framework_id)
+    data = framework_export_json(framework=framework)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"framework-{framework.version}.json".replace('"', "")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@roles.head_of_digital_required
+def import_json_view(request: HttpRequest) -> HttpResponse:
+    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            framework = framework_load_json(data=form.cleaned_data["file"])
+        except FrameworkDataInvalid as invalid:
+            problems = invalid.errors
+            form.add_error(
+                "file",
+                f"The file has {len(problems)} problem(s) and nothing was imported. "
+                "Correct the problems listed below and upload it again",
+            )
+        else:
+            messages.success(request, f"Version {framework.version} imported as a draft.")
+            return redirect("capability:version", framework_id=framework.pk)
+    return render(
+        request, "capability/manage/import_json.html", {"form": form, "problems": problems}
+    )
+
+
+@roles.head_of_digital_required
+def import_skills_view(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = _framework_for_head(framework_id)
+    if not framework.is_editable:
+        return _read_only(request, framework)
+    form = SkillsImportForm(request.POST or None, request.FILES or None, framework=framework)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            skills = framework_import_skills_csv(
+                framework=framework,
+                text=form.cleaned_data["file"],
+                area=form.cleaned_data["area"],
+                tier=form.cleaned_data["tier"],
+            )
+        except SkillsImportFailed as failure:
+            row_errors = failure.errors
+            form.add_error(
+                "file",
+                f"The file has {len(row_errors)} problem(s) and nothing was imported. "
+                "Correct the rows listed below and upload it again",
+            )
+        else:
+            messages.success(request, f"{len(skills)} skill(s) imported.")
+            return redirect("capability:version", framework_id=framework.pk)
+    return render(
+        request,
+        "capability/manage/import_skills.html",
+        {"form": form, "framework": framework, "row_errors": row_errors},
+    )
