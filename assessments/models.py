@@ -119,6 +119,9 @@ class Rating(models.Model):
         "capability.Level", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     manager_comment = models.TextField(blank=True)
+    # The assessment revision in which the level or evidence last changed: a page rendered from
+    # an older revision conflicts only on skills changed since (services.assessment_save_answers).
+    revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -129,3 +132,34 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill}: {self.level}"
+
+
+class ReminderSent(models.Model):
+    """One row per email sent to a person about a cycle, so no email is sent twice."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Invitation"
+        SEVEN_DAYS = "7_days", "Reminder 7 days before closing"
+        TWO_DAYS = "2_days", "Reminder 2 days before closing"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reminders_sent")
+    person = models.ForeignKey(
+        "people.StaffProfile", on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "person", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "person", "kind"], name="one_reminder_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.person} for {self.cycle}"
+
+
+# Summary tables the gap engine reads (kept in their own module with the code that fills them).
+from assessments.gap_summary import GapPeople, GapSummary, GapSummaryStamp  # noqa: E402, F401

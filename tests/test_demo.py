@@ -1,16 +1,32 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from assessments.models import Assessment, Cycle, Rating
+from capability.models import Framework, Skill
+from okrs.models import CheckIn, KeyResult, Objective
 from people.models import Directorate, StaffProfile, Team, User
+from roadmap.models import Initiative, Milestone
+
+SEEDED = [
+    User,
+    StaffProfile,
+    Team,
+    Directorate,
+    Framework,
+    Skill,
+    Cycle,
+    Assessment,
+    Rating,
+    Objective,
+    KeyResult,
+    CheckIn,
+    Initiative,
+    Milestone,
+]
 
 
-def counts() -> tuple[int, ...]:
-    return (
-        User.objects.count(),
-        StaffProfile.objects.count(),
-        Team.objects.count(),
-        Directorate.objects.count(),
-    )
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in SEEDED}
 
 
 @pytest.mark.django_db
@@ -32,6 +48,7 @@ def test_seed_demo_twice_changes_nothing():
     before = counts()
     call_command("seed_demo", "--allow-without-debug")
     assert counts() == before
+    assert all(before.values()), before
 
 
 @pytest.mark.django_db

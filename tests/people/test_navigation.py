@@ -10,21 +10,38 @@ def navigation(client) -> list[str]:
     return [re.sub(r"<[^>]+>", "", link).strip() for link in links]
 
 
+EVERYONE = ["Home", "Framework", "My assessment", "My results", "OKRs", "Roadmap"]
+
+
 @pytest.mark.django_db
 def test_staff_see_only_their_own_pages(client_for, alice):
-    items = navigation(client_for(alice))
-    assert "Home" in items
+    assert navigation(client_for(alice)) == EVERYONE
+
+
+@pytest.mark.django_db
+def test_line_managers_also_see_their_team(client_for, manager, alice):
+    items = navigation(client_for(manager))
+    assert items == EVERYONE[:4] + ["My team"] + EVERYONE[4:]
+
+
+@pytest.mark.django_db
+def test_heads_of_digital_see_the_dashboard_reports_and_manage(client_for, head):
+    items = navigation(client_for(head))
+    assert {"Dashboard", "Reports", "Manage"} <= set(items)
+    assert "My team" not in items
+
+
+@pytest.mark.django_db
+def test_leadership_see_the_dashboard_and_reports_but_not_manage(client_for, leader):
+    items = navigation(client_for(leader))
+    assert {"Dashboard", "Reports"} <= set(items)
     assert "Manage" not in items
 
 
 @pytest.mark.django_db
-def test_heads_of_digital_see_manage(client_for, head):
-    assert "Manage" in navigation(client_for(head))
-
-
-@pytest.mark.django_db
-def test_leadership_do_not_see_manage(client_for, leader):
-    assert "Manage" not in navigation(client_for(leader))
+def test_the_current_page_is_marked_in_the_navigation(client_for, alice):
+    page = client_for(alice).get("/framework/").content.decode()
+    assert re.search(r'href="/framework/" aria-current="true"', page)
 
 
 @pytest.mark.django_db

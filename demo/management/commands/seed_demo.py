@@ -2,6 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from demo.assessments import seed_assessments
+from demo.capability import seed_framework
+from demo.okrs_roadmap import seed_okrs_roadmap
 from demo.people import DEMO_PASSWORD, seed_people
 
 SIGN_INS = [
@@ -30,8 +33,13 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a published password, so it runs only with "
                 "DEBUG=true. It is for `make run`, never for production."
             )
+        # Order matters: people take role profiles from the framework, assessments need people,
+        # computed key results and initiatives point at skills.
         with transaction.atomic():
+            seed_framework()
             seed_people()
+            seed_assessments()
+            seed_okrs_roadmap()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for email, who in SIGN_INS:
             self.stdout.write(f"  {email:<22} {who}")

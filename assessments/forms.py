@@ -1,0 +1,290 @@
+"""Forms: cycles (head of digital), one capability area of a self-assessment, a review."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+
+from assessments.models import Cycle, Rating
+from assessments.selectors import NO_DESCRIPTOR, descriptor_text
+from assessments.services import Answer, Decision
+from capability.models import Framework, Level, Skill
+from people.forms import GovukForm
+
+EVIDENCE_MAX = 5000
+SKILL_FIELD = re.compile(r"^(?:level|evidence|agreed|comment)_(\d+)$")
+
+
+def _date_field(label: str, missing: str) -> DateInputField:
+    field = DateInputField(label=label, help_text="For example, 1 10 2026")
+    field.error_messages.update(required=missing, incomplete=missing)
+    return field
+
+
+class CycleForm(GovukForm):
+    submit_label = "Create cycle"
+
+    name = forms.CharField(
+        label="Name",
+        help_text='For example "2026 Q4"',
+        max_length=100,
+        error_messages={
+            "required": "Enter a name for the cycle",
+            "max_length": "Name must be 100 characters or fewer",
+        },
+    )
+    opens_on = _date_field("Opening date", "Enter the opening date")
+    closes_on = _date_field("Closing date", "Enter the closing date")
+    framework = forms.ModelChoiceField(
+        label="Framework version",
+        queryset=Framework.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose the framework version",
+            "invalid_choice": "Choose one of the published framework versions",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A draft can still change, so a cycle always runs against a published version.
+        published = Framework.objects.exclude(status=Framework.Status.DRAFT).order_by(
+            "status", "-published_at"
+        )
+        self.fields["framework"].queryset = published
+        self.fields["framework"].initial = published.filter(
+            status=Framework.Status.PUBLISHED
+        ).first()
+        self.fields["framework"].label_from_instance = lambda framework: str(framework)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Cycle.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(f"There is already a cycle called {name}")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+        if opens_on and closes_on and closes_on <= opens_on:
+            self.add_error("closes_on", "The closing date must be after the opening date")
+        return data
+
+
+@dataclass
+class LevelChoice:
+    level: Level
+    hint: str
+    missing: bool
+
+
+@dataclass
+class SkillQuestion:
+    skill: Skill
+    level_field: forms.BoundField
+    evidence_field: forms.BoundField
+    choices: list[LevelChoice]
+    previous: Level | None
+
+
+def _level_choice(skill: Skill, level: Level) -> LevelChoice:
+    text = descriptor_text(skill, level)
+    if text != NO_DESCRIPTOR:
+        return LevelChoice(level=level, hint=text, missing=False)
+    # Say plainly that the descriptor is missing, after the level's general meaning if any.
+    general = f"{level.description} " if level.description else ""
+    return LevelChoice(
+        level=level,
+        hint=f"{general}No description has been written for {skill.name} at this level yet.",
+        missing=True,
+    )
+
+
+class AreaForm(GovukForm):
+    """One capability area: a level (radios) and optional evidence per skill.
+
+    The page posts the assessment revision it was rendered from; the service uses it to find
+    answers changed in another tab since.
+    """
+
+    submit_label = ""  # the page has its own two buttons
+    revision = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        skills: list[Skill],
+        levels: list[Level],
+        previous: dict[str, Level] | None = None,
+        require_all: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.skills = skills
+        self.levels = {level.pk: level for level in levels}
+        self.previous = previous or {}
+        self.require_all = require_all
+        choices = [(level.pk, f"{level.number} {level.name}") for level in levels]
+        for skill in skills:
+            self.fields[f"level_{skill.pk}"] = forms.TypedChoiceField(
+                label=skill.name,
+                choices=choices,
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": f"Choose one of the levels shown for {skill.name}",
+                },
+            )
+            self.fields[f"evidence_{skill.pk}"] = forms.CharField(
+                label=f"Evidence for {skill.name} (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=EVIDENCE_MAX,
+                error_messages={
+                    "max_length": f"Evidence for {skill.name} must be {EVIDENCE_MAX} characters "
+                    "or fewer",
+                },
+            )
+
+    def questions(self) -> list[SkillQuestion]:
+        levels = list(self.levels.values())
+        return [
+            SkillQuestion(
+                skill=skill,
+                level_field=self[f"level_{skill.pk}"],
+                evidence_field=self[f"evidence_{skill.pk}"],
+                choices=[_level_choice(skill, level) for level in levels],
+                previous=self.previous.get(skill.slug),
+            )
+            for skill in self.skills
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # A hidden field's error would not reach the error summary, so it is the form's error.
+        revision = (data.get("revision") or "").strip()
+        if not revision.isdigit():
+            raise forms.ValidationError(
+                "This page could not be saved because part of it was changed. Your answers are "
+                "shown below: check them and save again"
+            )
+        data["revision"] = int(revision)
+        expected = {str(skill.pk) for skill in self.skills}
+        for key in self.data:
+            match = SKILL_FIELD.match(key)
+            if match and match.group(1) not in expected:
+                raise forms.ValidationError(
+                    "This page sent an answer for a skill you are not assessed on in this area. "
+                    "Nothing was saved: check your answers and save again"
+                )
+        for skill in self.skills:
+            level_key, evidence_key = f"level_{skill.pk}", f"evidence_{skill.pk}"
+            if level_key in self.errors:
+                continue
+            if data.get(level_key) in (None, ""):
+                if self.require_all:
+                    self.add_error(level_key, f"Choose a level for {skill.name}")
+                elif data.get(evidence_key):
+                    self.add_error(
+                        level_key,
+                        f"Choose a level for {skill.name}, or delete the evidence you gave",
+                    )
+        return data
+
+    def answers(self) -> dict[int, Answer]:
+        answers = {}
+        for skill in self.skills:
+            level_id = self.cleaned_data.get(f"level_{skill.pk}")
+            if level_id in (None, ""):
+                continue
+            answers[skill.pk] = Answer(
+                level=self.levels[level_id],
+                evidence=self.cleaned_data.get(f"evidence_{skill.pk}", "").strip(),
+            )
+        return answers
+
+
+@dataclass
+class ReviewQuestion:
+    rating: Rating
+    agreed_field: forms.BoundField
+    comment_field: forms.BoundField
+
+
+class ReviewForm(GovukForm):
+    """Per skill: agree with the person's level or propose another, with a comment."""
+
+    submit_label = ""
+
+    def __init__(self, *args: Any, ratings: list[Rating], levels: list[Level], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.ratings = ratings
+        self.levels = {level.pk: level for level in levels}
+        for rating in ratings:
+            name = rating.skill.name
+            choices = [
+                (
+                    level.pk,
+                    f"{level.number} {level.name}"
+                    + (" (their own level)" if level.pk == rating.level_id else ""),
+                )
+                for level in levels
+            ]
+            self.fields[f"agreed_{rating.skill_id}"] = forms.TypedChoiceField(
+                label=f"Level for {name}",
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                initial=rating.agreed_level_id or rating.level_id,
+                error_messages={
+                    "required": f"Choose a level for {name}",
+                    "invalid_choice": f"Choose one of the levels shown for {name}",
+                },
+            )
+            self.fields[f"comment_{rating.skill_id}"] = forms.CharField(
+                label=f"Comment on {name}",
+                help_text="Required if you propose a different level",
+                required=False,
+                initial=rating.manager_comment,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=EVIDENCE_MAX,
+                error_messages={
+                    "max_length": f"Comment on {name} must be {EVIDENCE_MAX} characters or fewer"
+                },
+            )
+
+    def questions(self) -> list[ReviewQuestion]:
+        return [
+            ReviewQuestion(
+                rating=rating,
+                agreed_field=self[f"agreed_{rating.skill_id}"],
+                comment_field=self[f"comment_{rating.skill_id}"],
+            )
+            for rating in self.ratings
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for rating in self.ratings:
+            agreed = data.get(f"agreed_{rating.skill_id}")
+            comment = (data.get(f"comment_{rating.skill_id}") or "").strip()
+            if agreed not in (None, "") and agreed != rating.level_id and not comment:
+                self.add_error(
+                    f"comment_{rating.skill_id}",
+                    f"Add a comment for {rating.skill.name} to explain the level you propose",
+                )
+        return data
+
+    def decisions(self) -> dict[int, Decision]:
+        return {
+            rating.skill_id: Decision(
+                agreed_level=self.levels[self.cleaned_data[f"agreed_{rating.skill_id}"]],
+                comment=self.cleaned_data[f"comment_{rating.skill_id}"].strip(),
+            )
+            for rating in self.ratings
+        }

@@ -1,0 +1,254 @@
+"""Summary tables behind the gap engine, so organisation-wide figures stay fast at any size.
+
+Ratings are summed per cycle and per "slice" (directorate, team, tier, role profile and skill)
+into GapSummary, and people are counted per slice and capability area into GapPeople. Each
+(cycle, team) is stamped with the number of assessments and the latest `updated_at` they were
+built from; before every read the engine compares the stamps with the assessments (one small
+index-only query) and rebuilds only the teams that changed. Every service that changes a rating
+also saves its assessment, so a submission or review is seen by the next read.
+
+These tables are never a source of truth: `summary_refresh(cycle_ids=..., force=True)` rebuilds
+them from the ratings, and the engine reads ratings directly when it needs individuals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Case, Count, Max, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+MAX_LEVEL = 9  # level numbers 0-9 are summed in columns; a framework beyond that reads ratings
+LEVEL_FIELDS = [f"level_{number}" for number in range(MAX_LEVEL + 1)]
+SLICE = ("directorate_id", "team_id", "tier_id", "role_profile_id")
+
+
+class GapSummary(models.Model):
+    cycle = models.ForeignKey("assessments.Cycle", on_delete=models.CASCADE, related_name="+")
+    # Plain ids, not foreign keys: the table is rebuilt from ratings and never joined for speed.
+    directorate_id = models.IntegerField(null=True)
+    team_id = models.IntegerField(null=True)
+    tier_id = models.IntegerField(null=True)
+    role_profile_id = models.IntegerField(null=True)
+    skill_id = models.IntegerField()
+    area_id = models.IntegerField()
+    ratings = models.PositiveIntegerField()
+    at_target = models.PositiveIntegerField()
+    gap_sum = models.PositiveIntegerField()
+    level_0 = models.PositiveIntegerField(default=0)
+    level_1 = models.PositiveIntegerField(default=0)
+    level_2 = models.PositiveIntegerField(default=0)
+    level_3 = models.PositiveIntegerField(default=0)
+    level_4 = models.PositiveIntegerField(default=0)
+    level_5 = models.PositiveIntegerField(default=0)
+    level_6 = models.PositiveIntegerField(default=0)
+    level_7 = models.PositiveIntegerField(default=0)
+    level_8 = models.PositiveIntegerField(default=0)
+    level_9 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        app_label = "assessments"
+        indexes = [models.Index(fields=["cycle", "team_id"], name="gap_summary_cycle_team")]
+
+    def __str__(self) -> str:
+        return f"Gap summary {self.cycle_id}/{self.team_id}/{self.skill_id}"
+
+
+class GapPeople(models.Model):
+    """People with at least one counted rating, per slice and area (area None: in any area)."""
+
+    cycle = models.ForeignKey("assessments.Cycle", on_delete=models.CASCADE, related_name="+")
+    directorate_id = models.IntegerField(null=True)
+    team_id = models.IntegerField(null=True)
+    tier_id = models.IntegerField(null=True)
+    role_profile_id = models.IntegerField(null=True)
+    area_id = models.IntegerField(null=True)
+    people = models.PositiveIntegerField()
+
+    class Meta:
+        app_label = "assessments"
+        indexes = [models.Index(fields=["cycle", "team_id"], name="gap_people_cycle_team")]
+
+    def __str__(self) -> str:
+        return f"Gap people {self.cycle_id}/{self.team_id}/{self.area_id}"
+
+
+class GapSummaryStamp(models.Model):
+    cycle = models.ForeignKey("assessments.Cycle", on_delete=models.CASCADE, related_name="+")
+    team_key = models.IntegerField()  # the team id, 0 for assessments with no team
+    assessments = models.PositiveIntegerField()
+    latest = models.DateTimeField(null=True)
+
+    class Meta:
+        app_label = "assessments"
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "team_key"], name="gap_stamp_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Gap stamp {self.cycle_id}/{self.team_key}"
+
+
+def _live_stamps(cycle_ids: list[int]) -> dict[tuple[int, int], tuple[int, Any]]:
+    from assessments.models import Assessment
+
+    rows = (
+        Assessment.objects.filter(cycle_id__in=cycle_ids)
+        .order_by()
+        .values("cycle_id", "team_id")
+        .annotate(count=Count("id"), latest=Max("updated_at"))
+    )
+    return {(row["cycle_id"], row["team_id"] or 0): (row["count"], row["latest"]) for row in rows}
+
+
+def _stale(cycle_ids: list[int]) -> dict[int, set[int]]:
+    """Team keys per cycle whose summary no longer matches their assessments."""
+    live = _live_stamps(cycle_ids)
+    stored = {
+        (stamp.cycle_id, stamp.team_key): (stamp.assessments, stamp.latest)
+        for stamp in GapSummaryStamp.objects.filter(cycle_id__in=cycle_ids)
+    }
+    stale: dict[int, set[int]] = {}
+    for key in live.keys() | stored.keys():
+        if live.get(key) != stored.get(key):
+            stale.setdefault(key[0], set()).add(key[1])
+    return stale
+
+
+def _slices_q(stale: dict[int, set[int]], prefix: str) -> Q:
+    condition = Q()
+    for cycle_id, team_keys in stale.items():
+        teams = Q(**{f"{prefix}team_id__in": [key for key in team_keys if key]})
+        if 0 in team_keys:
+            teams |= Q(**{f"{prefix}team_id__isnull": True})
+        condition |= Q(**{f"{prefix}cycle_id": cycle_id}) & teams
+    return condition
+
+
+_checked: ContextVar[set[int] | None] = ContextVar("gap_summary_checked", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within this block (a page, a CSV, a report) each cycle's summary is checked for freshness
+    once, not once per figure. Use it as a context manager or as a view decorator."""
+    token = _checked.set(set())
+    try:
+        yield
+    finally:
+        _checked.reset(token)
+
+
+def summary_refresh(*, cycle_ids: list[int], force: bool = False) -> int:
+    """Bring the summaries of these cycles up to date; returns how many teams were rebuilt.
+    When nothing changed this costs two small queries (none when already checked in this
+    `one_reading()` block)."""
+    checked = _checked.get()
+    if not force and checked is not None and checked.issuperset(cycle_ids):
+        return 0
+    rebuilt = _refresh(cycle_ids, force)
+    if checked is not None:
+        checked.update(cycle_ids)
+    return rebuilt
+
+
+def _refresh(cycle_ids: list[int], force: bool) -> int:
+    stale = (
+        {cycle_id: set(keys) for cycle_id, keys in _all_team_keys(cycle_ids).items()}
+        if force
+        else _stale(cycle_ids)
+    )
+    if not stale:
+        return 0
+    from assessments.models import Cycle
+
+    with transaction.atomic():
+        # One rebuild at a time per cycle; a request that waited finds the work already done.
+        list(Cycle.objects.select_for_update().filter(pk__in=list(stale)).values_list("pk"))
+        if not force:
+            stale = _stale(list(stale))
+            if not stale:
+                return 0
+        _rebuild(stale)
+    return sum(len(keys) for keys in stale.values())
+
+
+def _all_team_keys(cycle_ids: list[int]) -> dict[int, set[int]]:
+    keys: dict[int, set[int]] = {}
+    for cycle_id, team_key in _live_stamps(cycle_ids):
+        keys.setdefault(cycle_id, set()).add(team_key)
+    for cycle_id, team_key in GapSummaryStamp.objects.filter(cycle_id__in=cycle_ids).values_list(
+        "cycle_id", "team_key"
+    ):
+        keys.setdefault(cycle_id, set()).add(team_key)
+    return keys
+
+
+def _rebuild(stale: dict[int, set[int]]) -> None:
+    from assessments.gaps import counted_ratings
+
+    GapSummary.objects.filter(_slices_q(stale, "")).delete()
+    GapPeople.objects.filter(_slices_q(stale, "")).delete()
+    GapSummaryStamp.objects.filter(
+        Q(
+            *[Q(cycle_id=cycle_id, team_key__in=keys) for cycle_id, keys in stale.items()],
+            _connector=Q.OR,
+        )
+    ).delete()
+    ratings = counted_ratings(list(stale), None).filter(_slices_q(stale, "assessment__"))
+    slice_keys = {
+        "cycle_id": "assessment__cycle_id",
+        **{name: f"assessment__{name}" for name in SLICE},
+    }
+    sums = {
+        "ratings": Count("id"),
+        "at_target": Sum(Case(When(gap=0, then=Value(1)), default=Value(0))),
+        "gap_sum": Coalesce(Sum("gap"), 0),
+        **{
+            field: Sum(Case(When(used=number, then=Value(1)), default=Value(0)))
+            for number, field in enumerate(LEVEL_FIELDS)
+        },
+    }
+    rows = ratings.values(*slice_keys.values(), "skill_id", "skill__area_id").annotate(**sums)
+    GapSummary.objects.bulk_create(
+        [
+            GapSummary(
+                **{name: row[source] for name, source in slice_keys.items()},
+                skill_id=row["skill_id"],
+                area_id=row["skill__area_id"],
+                **{name: row[name] or 0 for name in ("ratings", "at_target", "gap_sum")},
+                **{field: row[field] or 0 for field in LEVEL_FIELDS},
+            )
+            for row in rows
+        ],
+        batch_size=5000,
+    )
+    people_by_area = ratings.values(*slice_keys.values(), "skill__area_id").annotate(
+        people=Count("assessment_id", distinct=True)
+    )
+    people_anywhere = ratings.values(*slice_keys.values()).annotate(
+        people=Count("assessment_id", distinct=True)
+    )
+    GapPeople.objects.bulk_create(
+        [
+            GapPeople(
+                **{name: row[source] for name, source in slice_keys.items()},
+                area_id=row.get("skill__area_id"),
+                people=row["people"],
+            )
+            for row in [*people_by_area, *people_anywhere]
+        ],
+        batch_size=5000,
+    )
+    live = _live_stamps(list(stale))
+    GapSummaryStamp.objects.bulk_create(
+        [
+            GapSummaryStamp(cycle_id=cycle_id, team_key=key, assessments=count, latest=latest)
+            for (cycle_id, key), (count, latest) in live.items()
+            if key in stale.get(cycle_id, set())
+        ]
+    )

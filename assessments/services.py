@@ -1,0 +1,399 @@
+"""Writes for cycles, self-assessments, reviews and the emails about them.
+
+Every write that spans models runs in a transaction and refuses with an AssessmentError whose
+message is fit to show the person: nothing is half-written when a write is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments import emails
+from assessments.models import Assessment, Cycle, Rating, ReminderSent
+from assessments.selectors import missing_skills, scope_for_assessment, scope_for_person
+from capability.models import Framework, Level, Skill
+from people import roles
+from people.models import StaffProfile, User
+
+
+class AssessmentError(Exception):
+    """A write refused for a reason the person can act on; str(error) says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ClosedCycleError(AssessmentError):
+    pass
+
+
+class StaleSaveError(AssessmentError):
+    """Another tab or window saved different answers for these skills since the page was shown."""
+
+    def __init__(self, conflicts: list[Rating]) -> None:
+        names = ", ".join(rating.skill.name for rating in conflicts)
+        super().__init__(f"Your answers were changed in another tab or window: {names}")
+        self.conflicts = conflicts
+
+
+class IncompleteError(AssessmentError):
+    def __init__(self, missing: list[Skill]) -> None:
+        super().__init__("Answer every question before you submit")
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class Answer:
+    level: Level
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    agreed_level: Level
+    comment: str = ""
+
+
+# Cycles -----------------------------------------------------------------------------------------
+
+
+def cycle_create(
+    *, name: str, opens_on: datetime.date, closes_on: datetime.date, framework: Framework
+) -> Cycle:
+    if closes_on < opens_on:
+        raise AssessmentError("The closing date must be the same as or after the opening date")
+    if framework.status == Framework.Status.DRAFT:
+        raise AssessmentError("Choose a published framework: a draft can still change")
+    try:
+        with transaction.atomic():
+            return Cycle.objects.create(
+                name=name, opens_on=opens_on, closes_on=closes_on, framework=framework
+            )
+    except IntegrityError as error:
+        raise AssessmentError(f"There is already a cycle called {name}") from error
+
+
+def _locked_cycle(cycle: Cycle) -> Cycle:
+    return Cycle.objects.select_for_update().select_related("framework").get(pk=cycle.pk)
+
+
+@transaction.atomic
+def cycle_open(*, cycle: Cycle) -> Cycle:
+    cycle = _locked_cycle(cycle)
+    if cycle.is_closed:
+        raise ClosedCycleError(f"{cycle.name} is closed: a closed cycle cannot be opened again")
+    if cycle.is_open:
+        raise AssessmentError(f"{cycle.name} is already open")
+    other = Cycle.objects.open().exclude(pk=cycle.pk).first()
+    if other:
+        raise AssessmentError(f"Close {other.name} before you open {cycle.name}")
+    if cycle.framework.status != Framework.Status.PUBLISHED:
+        raise AssessmentError(
+            f"{cycle.name} uses a framework version that is not published, so it cannot open"
+        )
+    cycle.state = Cycle.State.OPEN
+    cycle.opened_at = timezone.now()
+    cycle.save(update_fields=["state", "opened_at"])
+    from assessments.tasks import send_cycle_invitations
+
+    transaction.on_commit(lambda: send_cycle_invitations.delay(cycle.pk))
+    return cycle
+
+
+@transaction.atomic
+def cycle_close(*, cycle: Cycle) -> Cycle:
+    cycle = _locked_cycle(cycle)
+    if not cycle.is_open:
+        raise AssessmentError(f"{cycle.name} is not open, so it cannot be closed")
+    cycle.state = Cycle.State.CLOSED
+    cycle.closed_at = timezone.now()
+    cycle.save(update_fields=["state", "closed_at"])
+    return cycle
+
+
+def _people_to_email(cycle: Cycle, *, only_unsubmitted: bool) -> list[StaffProfile]:
+    people = StaffProfile.objects.active().select_related("user").order_by("pk")
+    if only_unsubmitted:
+        people = people.exclude(
+            assessments__cycle=cycle,
+            assessments__status__in=[Assessment.Status.SUBMITTED, Assessment.Status.REVIEWED],
+        )
+    return list(people)
+
+
+def _send_once(cycle: Cycle, people: list[StaffProfile], kind: str, build) -> int:
+    """Send each person one email of this kind for this cycle, ever; returns how many were sent.
+
+    The ReminderSent row and the email commit together: if sending fails the row is rolled back
+    and the next run tries again; if it succeeds a second run finds the row and sends nothing.
+    """
+    sent = 0
+    already = set(
+        ReminderSent.objects.filter(cycle=cycle, kind=kind).values_list("person_id", flat=True)
+    )
+    for person in people:
+        if person.pk in already or not person.user.email:
+            continue
+        with transaction.atomic():
+            _, created = ReminderSent.objects.get_or_create(cycle=cycle, person=person, kind=kind)
+            if created:
+                emails.send_one(build(person))
+                sent += 1
+    return sent
+
+
+def cycle_send_invitations(*, cycle: Cycle) -> int:
+    if not cycle.is_open:
+        return 0
+    people = _people_to_email(cycle, only_unsubmitted=False)
+    return _send_once(
+        cycle, people, ReminderSent.Kind.INVITATION, lambda p: emails.invitation(cycle, p)
+    )
+
+
+def reminder_kind(cycle: Cycle, today: datetime.date) -> str | None:
+    days_left = (cycle.closes_on - today).days
+    if 0 <= days_left <= 2:
+        return ReminderSent.Kind.TWO_DAYS
+    if 2 < days_left <= 7:
+        return ReminderSent.Kind.SEVEN_DAYS
+    return None
+
+
+def cycle_send_reminders(*, cycle: Cycle, today: datetime.date) -> int:
+    kind = reminder_kind(cycle, today)
+    if not cycle.is_open or kind is None:
+        return 0
+    days_left = (cycle.closes_on - today).days
+    people = _people_to_email(cycle, only_unsubmitted=True)
+    return _send_once(cycle, people, kind, lambda p: emails.reminder(cycle, p, days_left))
+
+
+@dataclass
+class Housekeeping:
+    closed: list[str]
+    reminders_sent: int
+
+
+def cycles_housekeeping(*, today: datetime.date) -> Housekeeping:
+    """Close open cycles past their closing date, then remind people in those still open."""
+    closed = []
+    for cycle in Cycle.objects.open().filter(closes_on__lt=today):
+        closed.append(cycle_close(cycle=cycle).name)
+    sent = sum(
+        cycle_send_reminders(cycle=cycle, today=today)
+        for cycle in Cycle.objects.open().select_related("framework")
+    )
+    return Housekeeping(closed=closed, reminders_sent=sent)
+
+
+# Self-assessment --------------------------------------------------------------------------------
+
+
+def _ensure_cycle_open(cycle: Cycle) -> None:
+    if cycle.is_closed:
+        raise ClosedCycleError(f"{cycle.name} is closed: its answers can no longer be changed")
+    if not cycle.is_open:
+        raise ClosedCycleError(f"{cycle.name} is not open yet")
+
+
+def _locked_assessment(assessment: Assessment) -> Assessment:
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("cycle__framework", "person__team__directorate", "tier", "role_profile")
+        .get(pk=assessment.pk)
+    )
+
+
+@transaction.atomic
+def assessment_start(*, cycle: Cycle, person: StaffProfile) -> Assessment:
+    """Create (or resume) the person's assessment, with a snapshot of team, tier and role."""
+    assessment, _ = Assessment.objects.get_or_create(cycle=cycle, person=person)
+    assessment = _locked_assessment(assessment)
+    # The cycle as it is now in the database (the caller's copy may be stale); refusing here
+    # rolls back the row get_or_create may have made.
+    cycle = assessment.cycle
+    _ensure_cycle_open(cycle)
+    if assessment.status != Assessment.Status.NOT_STARTED:
+        return assessment
+    scope = scope_for_person(person=person, framework=cycle.framework)
+    assessment.team = person.team
+    assessment.directorate = person.team.directorate
+    assessment.tier = scope.tier
+    assessment.role_profile = scope.role
+    assessment.status = Assessment.Status.IN_PROGRESS
+    assessment.started_at = timezone.now()
+    assessment.save()
+    return assessment
+
+
+def _ensure_editable(assessment: Assessment) -> None:
+    _ensure_cycle_open(assessment.cycle)
+    if assessment.is_complete:
+        raise AssessmentError(
+            f"You have already submitted your {assessment.cycle.name} self-assessment, so its "
+            "answers can no longer be changed"
+        )
+
+
+@transaction.atomic
+def assessment_save_answers(
+    *, assessment: Assessment, answers: dict[int, Answer], based_on_revision: int
+) -> Assessment:
+    """Save levels and evidence for some skills.
+
+    `based_on_revision` is the revision the page was rendered from. When another tab has saved
+    since, the save is merged per skill: it goes ahead unless one of these skills was changed
+    since that revision to something other than what this page posts (StaleSaveError lists them).
+    """
+    assessment = _locked_assessment(assessment)
+    _ensure_editable(assessment)
+    if based_on_revision > assessment.revision or based_on_revision < 0:
+        raise AssessmentError(
+            "The page you sent does not match your saved answers. Check your answers and save again"
+        )
+    if assessment.status == Assessment.Status.NOT_STARTED:
+        raise AssessmentError("Start your self-assessment before you answer its questions")
+    scope = scope_for_assessment(assessment)
+    for skill_id, answer in answers.items():
+        if skill_id not in scope.skill_ids:
+            raise AssessmentError("One of the answers is for a skill you are not assessed on")
+        if answer.level.framework_id != assessment.cycle.framework_id:
+            raise AssessmentError(
+                "One of the answers is a level that is not part of this cycle's framework"
+            )
+    existing = {rating.skill_id: rating for rating in assessment.ratings.select_related("skill")}
+
+    def differs(rating: Rating, answer: Answer) -> bool:
+        return rating.level_id != answer.level.pk or rating.evidence != answer.evidence
+
+    conflicts = [
+        existing[skill_id]
+        for skill_id, answer in answers.items()
+        if skill_id in existing
+        and existing[skill_id].revision > based_on_revision
+        and differs(existing[skill_id], answer)
+    ]
+    if conflicts:
+        raise StaleSaveError(conflicts)
+    changed = {
+        skill_id: answer
+        for skill_id, answer in answers.items()
+        if skill_id not in existing or differs(existing[skill_id], answer)
+    }
+    if not changed:
+        return assessment
+    revision = assessment.revision + 1
+    new_ratings = []
+    for skill_id, answer in changed.items():
+        rating = existing.get(skill_id)
+        if rating is None:
+            new_ratings.append(
+                Rating(
+                    assessment=assessment,
+                    skill_id=skill_id,
+                    level=answer.level,
+                    evidence=answer.evidence,
+                    target=scope.targets.get(skill_id, 0),
+                    revision=revision,
+                )
+            )
+            continue
+        rating.level = answer.level
+        rating.evidence = answer.evidence
+        rating.revision = revision
+        rating.save(update_fields=["level", "evidence", "revision", "updated_at"])
+    Rating.objects.bulk_create(new_ratings)
+    assessment.revision = revision
+    assessment.save(update_fields=["revision", "updated_at"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment) -> Assessment:
+    assessment = _locked_assessment(assessment)
+    if assessment.is_complete:
+        raise AssessmentError(
+            f"You have already submitted your {assessment.cycle.name} self-assessment"
+        )
+    _ensure_editable(assessment)
+    missing = missing_skills(assessment, scope_for_assessment(assessment))
+    if missing:
+        raise IncompleteError(missing)
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    if assessment.person.line_manager_id:
+        from assessments.tasks import notify_manager_of_submission
+
+        transaction.on_commit(lambda: notify_manager_of_submission.delay(assessment.pk))
+    return assessment
+
+
+# Review -----------------------------------------------------------------------------------------
+
+
+def can_review(user: User, assessment: Assessment) -> bool:
+    """Only the person's line manager and heads of digital review; nobody reviews themselves."""
+    if assessment.person.user_id == user.pk:
+        return False
+    return roles.manages(user, assessment.person) or roles.is_head_of_digital(user)
+
+
+@transaction.atomic
+def assessment_review(
+    *, assessment: Assessment, reviewer: User, decisions: dict[int, Decision]
+) -> Assessment:
+    """Record the agreed level (and comment) for every rating; the assessment becomes reviewed."""
+    assessment = _locked_assessment(assessment)
+    if not can_review(reviewer, assessment):
+        raise AssessmentError("Only this person's line manager or a head of digital can review")
+    _ensure_cycle_open(assessment.cycle)
+    if not assessment.is_complete:
+        raise AssessmentError(
+            f"{assessment.person} has not submitted their self-assessment yet, so it cannot be "
+            "reviewed"
+        )
+    ratings = {rating.skill_id: rating for rating in assessment.ratings.select_related("skill")}
+    if set(decisions) != set(ratings):
+        raise AssessmentError("Agree or propose a level for every skill")
+    for skill_id, decision in decisions.items():
+        if decision.agreed_level.framework_id != assessment.cycle.framework_id:
+            raise AssessmentError(
+                f"Choose one of the levels shown for {ratings[skill_id].skill.name}"
+            )
+        rating = ratings[skill_id]
+        rating.agreed_level = decision.agreed_level
+        rating.manager_comment = decision.comment
+        rating.save(update_fields=["agreed_level", "manager_comment", "updated_at"])
+    assessment.status = Assessment.Status.REVIEWED
+    assessment.reviewed_at = timezone.now()
+    assessment.reviewed_by = reviewer
+    assessment.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+    from assessments.tasks import notify_person_of_review
+
+    transaction.on_commit(lambda: notify_person_of_review.delay(assessment.pk))
+    return assessment
+
+
+# Notifications ----------------------------------------------------------------------------------
+
+
+def assessment_notify_manager(*, assessment: Assessment) -> bool:
+    manager = assessment.person.line_manager
+    if manager is None or not manager.user.email or not assessment.is_complete:
+        return False
+    emails.send_one(emails.submitted_to_manager(assessment, manager))
+    return True
+
+
+def assessment_notify_reviewed(*, assessment: Assessment) -> bool:
+    if assessment.status != Assessment.Status.REVIEWED or not assessment.person.user.email:
+        return False
+    emails.send_one(emails.reviewed_to_person(assessment))
+    return True

@@ -1,0 +1,134 @@
+"""Benchmark the gap dashboards against a large synthetic organisation (not a test).
+
+Seed a dedicated database once, then run this as often as you like:
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/ddat_bench
+    .venv/bin/python manage.py migrate
+    .venv/bin/python manage.py seed_scale --staff 20000 --cycles 8 --seed 1
+    .venv/bin/python bench/run.py            # or: make bench
+
+It prints the median time and the number of queries of each page, through Django's test client
+(so the figures include template rendering but not the network).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ddat_bench")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-key-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from assessments import gaps  # noqa: E402
+from people.models import HEAD_OF_DIGITAL, StaffProfile, User  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+
+
+def measure(client: Client, url: str) -> tuple[float, int, int]:
+    """Median milliseconds over RUNS requests (after one warm-up), queries, and status code."""
+    response = client.get(url)  # warm-up: connection, templates, caches
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return statistics.median(timings), len(captured), response.status_code
+
+
+def main() -> int:
+    cycle = gaps.latest_cycle()
+    staff = StaffProfile.objects.count()
+    if cycle is None or staff < 1000:
+        print("No large organisation found. Run: manage.py seed_scale --staff 20000 --cycles 8")
+        return 1
+    head, _created = User.objects.get_or_create(
+        email="bench-head@example.org", defaults={"full_name": "Benchmark Head"}
+    )
+    head.groups.add(head.groups.model.objects.get_or_create(name=HEAD_OF_DIGITAL)[0])
+    manager = (
+        StaffProfile.objects.annotate(reports=Count("direct_reports"))
+        .filter(reports__gte=5)
+        .order_by("-reports", "pk")
+        .first()
+    )
+    team = manager.team
+    skill = cycle.framework.skills.order_by("pk").first()
+    client = Client()
+    client.force_login(head)
+    organisation = reverse("assessments:organisation_dashboard")
+    pages = [
+        ("Organisation dashboard", organisation),
+        (
+            "Organisation dashboard, one directorate (teams heatmap)",
+            f"{organisation}?cycle={cycle.pk}&directorate={team.directorate_id}",
+        ),
+        ("Drill-down: one team x skills", reverse("assessments:organisation_team", args=[team.pk])),
+        (
+            "Drill-down: one skill's distribution",
+            reverse("assessments:organisation_skill", args=[skill.pk]),
+        ),
+        (
+            f"Team dashboard ({manager.direct_reports.count()} reports)",
+            reverse("assessments:team_dashboard_for", args=[manager.pk]),
+        ),
+        ("CSV export: heatmap", f"{organisation}?format=csv&table=heatmap"),
+        ("CSV export: biggest gaps", f"{organisation}?format=csv&table=biggest_gaps"),
+    ]
+    ratings = cycle.assessments.model.objects.count()
+    print(
+        f"{staff} staff, {ratings} assessments, latest cycle {cycle.name}, "
+        f"{connection.vendor}, {RUNS} runs each"
+    )
+    print(f"{'page':<58} {'median ms':>10} {'queries':>8}")
+    for label, url in pages:
+        median, queries, status = measure(client, url)
+        if status != 200:
+            print(f"{label}: HTTP {status}")
+            return 1
+        print(f"{label:<58} {median:>10.0f} {queries:>8}")
+    median, queries = after_a_submission(client, organisation, cycle)
+    label = "Organisation dashboard, first view after a submission"
+    print(f"{label:<58} {median:>10.0f} {queries:>8}")
+    return 0
+
+
+def after_a_submission(client: Client, url: str, cycle) -> tuple[float, int]:
+    """A submission changes one team's assessments: the next view rebuilds that team's rows of
+    the summary tables. Simulated by touching one assessment's updated_at (figures unchanged)."""
+    assessment = cycle.assessments.order_by("pk").first()
+    timings, queries = [], 0
+    for _ in range(max(3, RUNS // 3)):
+        type(assessment).objects.filter(pk=assessment.pk).update(updated_at=timezone.now())
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries = len(captured)
+    return statistics.median(timings), queries
+
+
+if __name__ == "__main__":
+    sys.exit(main())

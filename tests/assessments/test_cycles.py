@@ -1,0 +1,111 @@
+import datetime
+
+import pytest
+from django.core import mail
+
+from assessments.models import Cycle
+from tests.assessments.journey import committed, submitted
+from tests.factories import StaffProfileFactory, framework_with_skills
+
+
+def cycle_post(name="2027 Q1", opens=(1, 1, 2027), closes=(20, 3, 2027), framework=None):
+    return {
+        "name": name,
+        "opens_on_0": opens[0],
+        "opens_on_1": opens[1],
+        "opens_on_2": opens[2],
+        "closes_on_0": closes[0],
+        "closes_on_1": closes[1],
+        "closes_on_2": closes[2],
+        "framework": framework.pk if framework else "",
+    }
+
+
+def test_a_head_of_digital_creates_a_cycle(client_for, head, framework):
+    response = client_for(head).post("/assessments/cycles/new/", cycle_post(framework=framework))
+    cycle = Cycle.objects.get(name="2027 Q1")
+    assert response.status_code == 302
+    assert response.url == f"/assessments/cycles/{cycle.pk}/"
+    assert (cycle.opens_on, cycle.closes_on, cycle.state) == (
+        datetime.date(2027, 1, 1),
+        datetime.date(2027, 3, 20),
+        Cycle.State.DRAFT,
+    )
+
+
+def test_the_published_framework_is_chosen_by_default(client_for, head, framework):
+    text = client_for(head).get("/assessments/cycles/new/").content.decode()
+    assert f'value="{framework.pk}" selected' in text
+
+
+def test_a_cycle_must_close_after_it_opens(client_for, head, framework):
+    response = client_for(head).post(
+        "/assessments/cycles/new/", cycle_post(closes=(1, 12, 2026), framework=framework)
+    )
+    assert "The closing date must be after the opening date" in response.content.decode()
+    assert not Cycle.objects.exists()
+
+
+def test_a_cycle_name_must_be_unique(client_for, head, open_cycle, framework):
+    response = client_for(head).post(
+        "/assessments/cycles/new/", cycle_post(name="2026 q4", framework=framework)
+    )
+    assert "There is already a cycle called 2026 q4" in response.content.decode()
+    assert Cycle.objects.count() == 1
+
+
+def test_a_draft_framework_cannot_be_chosen(client_for, head, framework):
+    draft = framework_with_skills(status="draft")
+    response = client_for(head).post("/assessments/cycles/new/", cycle_post(framework=draft))
+    assert "Choose one of the published framework versions" in response.content.decode()
+    assert not Cycle.objects.exists()
+
+
+def test_opening_a_cycle_emails_invitations(client_for, head, framework, alice, bob):
+    cycle = Cycle.objects.create(
+        name="2027 Q1", opens_on="2027-01-01", closes_on="2027-03-20", framework=framework
+    )
+    with committed():
+        response = client_for(head).post(f"/assessments/cycles/{cycle.pk}/open/", follow=True)
+    assert "2027 Q1 is open" in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.is_open
+    assert {message.to[0] for message in mail.outbox} == {
+        "alice@example.org",
+        "bob@example.org",
+        "mary@example.org",
+    }
+
+
+def test_opening_a_second_cycle_is_refused_with_a_message(client_for, head, open_cycle, framework):
+    cycle = Cycle.objects.create(
+        name="2027 Q1", opens_on="2027-01-01", closes_on="2027-03-20", framework=framework
+    )
+    response = client_for(head).post(f"/assessments/cycles/{cycle.pk}/open/")
+    assert response.status_code == 400
+    assert "Close 2026 Q4 before you open 2027 Q1" in response.content.decode()
+
+
+def test_closing_a_cycle_makes_it_read_only(client_for, head, open_cycle):
+    client = client_for(head)
+    client.post(f"/assessments/cycles/{open_cycle.pk}/close/")
+    open_cycle.refresh_from_db()
+    assert open_cycle.is_closed
+    response = client.post(f"/assessments/cycles/{open_cycle.pk}/close/")
+    assert "2026 Q4 is not open, so it cannot be closed" in response.content.decode()
+    response = client.post(f"/assessments/cycles/{open_cycle.pk}/open/")
+    assert "a closed cycle cannot be opened again" in response.content.decode()
+
+
+@pytest.mark.usefixtures("officers")
+def test_completion_is_shown_only_for_groups_of_enough_people(
+    client_for, head, settings, open_cycle, alice, bob, manager, team, charlie
+):
+    settings.SMALL_GROUP_THRESHOLD = 4
+    StaffProfileFactory(team=team)  # Customer Services now has 4 people
+    submitted(open_cycle, alice)
+    text = client_for(head).get(f"/assessments/cycles/{open_cycle.pk}/").content.decode()
+    # Communities / Customer Services: 4 people, 1 submitted. Place / Planning: only charlie.
+    assert ">25%<" in text
+    assert "Communities – Customer Services" in text
+    assert text.count(">fewer than 4 people<") == 2  # Place, and Place – Planning

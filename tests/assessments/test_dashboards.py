@@ -1,0 +1,304 @@
+"""Organisation and team dashboards: who may see them, what they show, and their CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Cycle
+from capability.models import Tier
+from tests.assessments.test_gaps import assess, crowd, make_cycle, many_people, skill
+from tests.factories import StaffProfileFactory, TeamFactory, framework_with_skills
+
+ORGANISATION = reverse("assessments:organisation_dashboard")
+TEAM = reverse("assessments:team_dashboard")
+
+
+@pytest.fixture
+def framework(db):
+    return framework_with_skills()
+
+
+@pytest.fixture
+def cycle(framework):
+    return make_cycle(framework)
+
+
+def rows_of(response) -> list[list[str]]:
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+# --- Who may see what ----------------------------------------------------------------------
+
+
+def test_staff_cannot_open_the_organisation_dashboard(client_for, alice, cycle):
+    assert client_for(alice).get(ORGANISATION).status_code == 403
+
+
+def test_staff_cannot_open_a_team_dashboard(client_for, alice, cycle):
+    assert client_for(alice).get(TEAM).status_code == 403
+
+
+def test_staff_cannot_download_the_organisation_csv(client_for, alice, cycle):
+    response = client_for(alice).get(ORGANISATION, {"format": "csv", "table": "heatmap"})
+    assert response.status_code == 403
+
+
+def test_a_line_manager_cannot_open_the_organisation_dashboard(client_for, manager, alice, cycle):
+    assert client_for(manager).get(ORGANISATION).status_code == 403
+
+
+def test_a_line_manager_cannot_open_another_managers_team(client_for, manager, alice, cycle):
+    other_manager = StaffProfileFactory()
+    StaffProfileFactory(line_manager=other_manager)
+    url = reverse("assessments:team_dashboard_for", args=[other_manager.pk])
+
+    assert client_for(manager).get(url).status_code == 404
+    assert client_for(manager).get(url, {"format": "csv", "table": "levels"}).status_code == 404
+
+
+def test_leadership_cannot_see_a_managers_team_individually(client_for, leader, manager, alice):
+    url = reverse("assessments:team_dashboard_for", args=[manager.pk])
+    assert client_for(leader).get(url).status_code == 403
+
+
+def test_a_head_of_digital_can_open_any_managers_team(client_for, head, manager, alice, cycle):
+    url = reverse("assessments:team_dashboard_for", args=[manager.pk])
+
+    response = client_for(head).get(url)
+
+    assert response.status_code == 200
+    assert "Mary Manager's team" in response.content.decode()
+    assert "Alice Adams" in response.content.decode()
+
+
+def test_a_head_of_digital_gets_404_for_someone_who_manages_nobody(client_for, head, alice):
+    url = reverse("assessments:team_dashboard_for", args=[alice.pk])
+    assert client_for(head).get(url).status_code == 404
+
+
+def test_leadership_can_open_the_organisation_dashboard(client_for, leader, cycle):
+    assert client_for(leader).get(ORGANISATION).status_code == 200
+
+
+def test_staff_cannot_open_the_drill_downs(client_for, alice, team, framework, cycle):
+    team_url = reverse("assessments:organisation_team", args=[team.pk])
+    skill_url = reverse("assessments:organisation_skill", args=[skill(framework).pk])
+    assert client_for(alice).get(team_url).status_code == 403
+    assert client_for(alice).get(skill_url).status_code == 403
+
+
+# --- Organisation dashboard ----------------------------------------------------------------
+
+
+def test_the_heatmap_shows_each_directorates_mean_gap_with_its_colour(client_for, head, cycle):
+    crowd(cycle, TeamFactory(directorate__name="Resources"), [0, 0, 1, 1, 2, 2])  # mean 1.0
+
+    page = client_for(head).get(ORGANISATION).content.decode()
+
+    assert "Resources" in page
+    assert "1.00" in page
+    assert "app-heat app-heat--3" in page
+    assert "Key to the colours" in page
+
+
+def test_a_small_directorate_shows_fewer_than_5_responses(client_for, head, cycle):
+    crowd(cycle, TeamFactory(directorate__name="Tiny"), [0, 1])
+
+    page = client_for(head).get(ORGANISATION).content.decode()
+
+    assert "fewer than 5 responses" in page
+    assert "app-heat--suppressed" in page
+
+
+def test_choosing_a_directorate_shows_its_teams(client_for, head, cycle):
+    revenues = TeamFactory(name="Revenues", directorate__name="Resources")
+    TeamFactory(name="Parks", directorate__name="Place")
+    crowd(cycle, revenues, [0, 0, 1, 1, 2])
+
+    response = client_for(head).get(
+        ORGANISATION, {"cycle": cycle.pk, "directorate": revenues.directorate_id}
+    )
+
+    page = response.content.decode()
+    assert "Mean gap in levels by team and capability area" in page
+    assert "Revenues" in page
+    assert reverse("assessments:organisation_team", args=[revenues.pk]) in page
+
+
+def test_a_filter_not_in_the_list_gets_an_error(client_for, head, cycle):
+    response = client_for(head).get(ORGANISATION, {"cycle": cycle.pk, "directorate": "99999"})
+
+    assert response.status_code == 200
+    assert "Choose a directorate from the list" in response.content.decode()
+
+
+def test_the_tier_filter_changes_the_figures(client_for, head, framework, cycle, team):
+    officers, managers = many_people(team, 5, prefix="o"), many_people(team, 5, prefix="m")
+    for person in officers:
+        assess(cycle, person, {skill(framework): 0})
+    for person in managers:
+        assess(cycle, person, {skill(framework): 2}, tier_slug="service-managers")
+    tier = Tier.objects.get(framework=framework, slug="service-managers")
+
+    response = client_for(head).get(
+        ORGANISATION, {"cycle": cycle.pk, "tier": tier.pk, "format": "csv", "table": "heatmap"}
+    )
+
+    (header, row) = rows_of(response)
+    assert row[header.index("Data")] == "0.00"
+
+
+def test_the_headline_shows_change_since_the_previous_cycle(client_for, head, framework, team):
+    before = make_cycle(framework, "2025 Q4", date(2025, 10, 1), state=Cycle.State.CLOSED)
+    now = make_cycle(framework, "2026 Q1", date(2026, 1, 1))
+    crowd(before, team, [0, 0, 0, 0, 0], prefix="b")  # mean gap 2
+    crowd(now, team, [1, 1, 1, 1, 1], prefix="n")  # mean gap 1
+
+    rows = rows_of(client_for(head).get(ORGANISATION, {"format": "csv", "table": "headline"}))
+
+    assert ["Mean gap (levels)", "1.00", "-1.00"] in rows
+    assert "Changes are since 2025 Q4" in client_for(head).get(ORGANISATION).content.decode()
+
+
+def test_biggest_gaps_are_listed_per_tier(client_for, head, framework, cycle, team):
+    crowd(cycle, team, [0, 0, 0, 1, 1])
+
+    rows = rows_of(client_for(head).get(ORGANISATION, {"format": "csv", "table": "biggest_gaps"}))
+
+    assert rows[1][:5] == ["All staff", "All staff skill 0", "5", "1.60", "8"]
+
+
+def test_the_csv_has_the_same_figures_as_the_page(client_for, head, cycle):
+    crowd(cycle, TeamFactory(directorate__name="Resources"), [0, 1, 1, 2, 4])
+    crowd(cycle, TeamFactory(directorate__name="Tiny"), [0])
+    client = client_for(head)
+
+    page = client.get(ORGANISATION).content.decode()
+    rows = rows_of(client.get(ORGANISATION, {"format": "csv", "table": "heatmap"}))
+
+    assert rows[0] == ["Directorate", "People assessed", "Data", "Security"]
+    assert rows[1] == ["Resources", "5", "0.80", "no responses"]
+    assert rows[2] == ["Tiny", "1", "fewer than 5 responses", "no responses"]
+    for cell in ("0.80", "fewer than 5 responses"):
+        assert cell in page
+
+
+def test_an_unknown_csv_table_is_not_found(client_for, head, cycle):
+    response = client_for(head).get(ORGANISATION, {"format": "csv", "table": "salaries"})
+    assert response.status_code == 404
+
+
+def test_the_team_drill_down_lists_each_skill(client_for, head, framework, cycle, team):
+    crowd(cycle, team, [0, 1, 2, 3, 4])
+
+    url = reverse("assessments:organisation_team", args=[team.pk])
+    rows = rows_of(client_for(head).get(url, {"format": "csv", "table": "skills"}))
+
+    assert ["All staff skill 0", "Data", "5", "60%", "0.60", "no responses"] in rows
+
+
+def test_the_skill_drill_down_draws_the_distribution_with_a_table(
+    client_for, head, framework, cycle, team
+):
+    crowd(cycle, team, [0, 1, 1, 3, 4])
+    url = reverse("assessments:organisation_skill", args=[skill(framework).pk])
+
+    page = client_for(head).get(url).content.decode()
+    rows = rows_of(client_for(head).get(url, {"format": "csv", "table": "distribution"}))
+
+    assert '<svg class="app-chart"' in page
+    assert 'role="img" aria-labelledby="distribution-chart-title"' in page
+    assert '<title id="distribution-chart-title">All staff skill 0: number of people' in page
+    assert ["1 Awareness", "2", "40%"] in rows
+
+
+def test_the_skill_drill_down_hides_a_small_groups_distribution(
+    client_for, head, framework, cycle, team
+):
+    crowd(cycle, team, [0, 1])
+    url = reverse("assessments:organisation_skill", args=[skill(framework).pk])
+
+    page = client_for(head).get(url, {"team": team.pk}).content.decode()
+
+    assert "<svg" not in page
+    assert "fewer than 5 responses" in page
+
+
+def test_without_any_cycle_the_dashboard_says_so(client_for, head, db):
+    response = client_for(head).get(ORGANISATION)
+    assert "There are no figures yet" in response.content.decode()
+
+
+# --- Team dashboard --------------------------------------------------------------------------
+
+
+def test_a_manager_sees_each_direct_report_with_levels_and_gaps(
+    client_for, manager, alice, bob, charlie, framework, cycle
+):
+    assess(cycle, alice, {skill(framework): (3, 1)})
+    assess(cycle, charlie, {skill(framework): 0})
+
+    client = client_for(manager)
+    page = client.get(TEAM).content.decode()
+    levels = rows_of(client.get(TEAM, {"format": "csv", "table": "levels"}))
+
+    assert "Your team's gaps" in page
+    assert "Alice Adams" in page and "Bob Brown" in page
+    assert "Charlie Clark" not in page
+    assert ["Alice Adams", "1 (gap 1)"] in levels
+    assert ["Bob Brown", "not rated"] in levels
+
+
+def test_a_managers_team_aggregates_are_suppressed_when_small(
+    client_for, manager, alice, bob, framework, cycle
+):
+    assess(cycle, alice, {skill(framework): 0})
+    assess(cycle, bob, {skill(framework): 2})
+
+    rows = rows_of(client_for(manager).get(TEAM, {"format": "csv", "table": "skills"}))
+
+    assert rows[1] == ["All staff skill 0", "Data", "2", *["fewer than 5 responses"] * 2]
+
+
+def test_the_dashboards_use_the_same_number_of_queries_for_10_and_100_people(
+    client_for, head, framework, team
+):
+    before = make_cycle(framework, "2025 Q4", date(2025, 10, 1), state=Cycle.State.CLOSED)
+    now = make_cycle(framework, "2026 Q1", date(2026, 1, 1))
+    boss = many_people(team, 1, prefix="boss")[0]
+    client = client_for(head)
+    urls = [
+        ORGANISATION,
+        reverse("assessments:organisation_team", args=[team.pk]),
+        reverse("assessments:organisation_skill", args=[skill(framework).pk]),
+        reverse("assessments:team_dashboard_for", args=[boss.pk]),
+    ]
+
+    def counts() -> list[int]:
+        result = []
+        for url in urls:
+            client.get(url)  # the first read after a change brings the summaries up to date
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            result.append(len(captured))
+        return result
+
+    def add(count: int, prefix: str) -> None:
+        for cycle in (before, now):
+            for index, person in enumerate(many_people(team, count, prefix=f"{prefix}{cycle.pk}")):
+                person.line_manager = boss
+                person.save()
+                assess(cycle, person, {skill(framework): index % 5})
+
+    add(10, "a")
+    small = counts()
+    add(90, "b")
+    assert counts() == small

@@ -1,0 +1,111 @@
+import datetime
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from assessments import services
+from assessments.models import Assessment, Cycle, ReminderSent
+from assessments.tasks import daily_cycle_housekeeping
+from tests.assessments.journey import submitted
+
+pytestmark = pytest.mark.usefixtures("officers")
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    def set_today(day: datetime.date) -> None:
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: day)
+
+    return set_today
+
+
+def recipients() -> list[str]:
+    return sorted(message.to[0] for message in mail.outbox)
+
+
+def test_the_daily_task_is_the_one_in_the_beat_schedule():
+    scheduled = settings.CELERY_BEAT_SCHEDULE["daily-cycle-housekeeping"]["task"]
+    assert daily_cycle_housekeeping.name == scheduled
+
+
+def test_seven_days_before_closing_people_who_have_not_submitted_are_reminded(
+    on_day, open_cycle, alice, bob, charlie, manager
+):
+    submitted(open_cycle, alice)
+    mail.outbox.clear()
+    on_day(datetime.date(2026, 12, 12))  # the cycle closes on 19 December
+    result = daily_cycle_housekeeping.delay().get()
+    assert result == {"closed": [], "reminders_sent": 3}
+    assert recipients() == ["bob@example.org", "charlie@example.org", "mary@example.org"]
+    assert "closes in 7 days" in mail.outbox[0].subject
+
+
+def test_running_the_daily_task_twice_sends_nothing_twice(on_day, open_cycle, alice, bob):
+    on_day(datetime.date(2026, 12, 13))
+    daily_cycle_housekeeping.delay()
+    sent = len(mail.outbox)
+    daily_cycle_housekeeping.delay()
+    assert len(mail.outbox) == sent == 4
+    assert ReminderSent.objects.filter(kind=ReminderSent.Kind.SEVEN_DAYS).count() == 4
+
+
+def test_two_days_before_closing_a_second_reminder_goes(on_day, open_cycle, alice):
+    on_day(datetime.date(2026, 12, 12))
+    daily_cycle_housekeeping.delay()
+    mail.outbox.clear()
+    on_day(datetime.date(2026, 12, 17))
+    daily_cycle_housekeeping.delay()
+    assert "alice@example.org" in recipients()
+    assert all("closes in 2 days" in message.subject for message in mail.outbox)
+    on_day(datetime.date(2026, 12, 18))
+    mail.outbox.clear()
+    daily_cycle_housekeeping.delay()
+    assert mail.outbox == []
+
+
+def test_no_reminder_goes_earlier_than_seven_days_before(on_day, open_cycle, alice):
+    on_day(datetime.date(2026, 12, 1))
+    assert daily_cycle_housekeeping.delay().get()["reminders_sent"] == 0
+    assert mail.outbox == []
+
+
+def test_cycles_past_their_closing_date_are_closed_and_nobody_is_reminded(
+    on_day, open_cycle, alice
+):
+    on_day(datetime.date(2026, 12, 20))
+    result = daily_cycle_housekeeping.delay().get()
+    assert result == {"closed": ["2026 Q4"], "reminders_sent": 0}
+    open_cycle.refresh_from_db()
+    assert open_cycle.state == Cycle.State.CLOSED
+    assert mail.outbox == []
+
+
+def test_the_invitation_task_sends_links_to_the_service(settings, open_cycle, alice):
+    settings.SERVICE_URL = "https://capability.example.gov.uk"
+    services.cycle_send_invitations(cycle=open_cycle)
+    message = next(m for m in mail.outbox if m.to == ["alice@example.org"])
+    assert "https://capability.example.gov.uk/assessments/mine/" in message.body
+    assert "closes on 19 December 2026" in message.body
+
+
+def test_the_review_email_links_to_the_results(settings, open_cycle, alice, manager):
+    from tests.assessments.journey import committed
+
+    settings.SERVICE_URL = "https://capability.example.gov.uk"
+    assessment = submitted(open_cycle, alice)
+    mail.outbox.clear()
+    decisions = {
+        rating.skill_id: services.Decision(agreed_level=rating.level)
+        for rating in assessment.ratings.all()
+    }
+    with committed():
+        services.assessment_review(
+            assessment=assessment, reviewer=manager.user, decisions=decisions
+        )
+    assert mail.outbox[0].to == ["alice@example.org"]
+    assert (
+        f"https://capability.example.gov.uk/assessments/results/{assessment.pk}/"
+        in mail.outbox[0].body
+    )
+    assert Assessment.objects.get().status == Assessment.Status.REVIEWED

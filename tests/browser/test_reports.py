@@ -1,0 +1,55 @@
+"""Generating a quarterly report, waiting for it and downloading it, in a browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessments.models import Cycle
+from people.models import Directorate
+from reports import services
+from reports.models import Report
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.reports.conftest import build_organisation
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def organisation(transactional_db) -> Cycle:
+    return build_organisation()
+
+
+def test_leadership_generates_and_downloads_a_report(page, leader, organisation):
+    sign_in(page, "leader@example.org")
+    page.goto("/reports/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Quarterly reports"
+    assert_accessible(page)
+
+    page.get_by_label("Cycle").select_option(label="2026 Q2")
+    page.get_by_label("The whole organisation").check()
+    page.get_by_role("button", name="Generate report").click()
+
+    # Tasks run eagerly in tests, so the report is ready by the time the page loads.
+    link = page.get_by_role("link", name="Download the report (PDF")
+    link.wait_for()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "capability-report-2026-q2-organisation.pdf"
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+
+
+def test_the_report_page_updates_itself_until_the_report_is_ready(page, leader, organisation):
+    report = Report.objects.create(
+        cycle=organisation, directorate=Directorate.objects.get(name="Communities")
+    )
+    sign_in(page, "leader@example.org")
+    page.goto(f"/reports/{report.pk}/")
+    assert page.get_by_text("Waiting to start: 0% done").is_visible()
+    assert_accessible(page)
+
+    services.report_build(report_id=report.pk)  # as a worker would, while the page waits
+
+    page.get_by_role("link", name="Download the report (PDF").wait_for(timeout=20000)
+    assert page.get_by_text("Ready", exact=True).first.is_visible()
