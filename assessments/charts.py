@@ -24,12 +24,20 @@ class Bar:
 
 
 def bar_chart(
-    *, chart_id: str, title: str, bars: list[Bar], width: int = 560, bar_height: int = 28
+    *,
+    chart_id: str,
+    title: str,
+    bars: list[Bar],
+    width: int = 560,
+    bar_height: int = 28,
+    label_width: int = 150,
+    maximum: float | None = None,
 ) -> SafeString:
-    """A horizontal bar chart: one bar per label, its value written at the end of the bar."""
-    label_width, gap, top = 150, 10, 10
+    """A horizontal bar chart: one bar per label, its value written at the end of the bar.
+    Bars are scaled to `maximum` (e.g. 100 for percentages), else to the largest value."""
+    gap, top = 10, 10
     plot_width = width - label_width - 60
-    largest = max((bar.value for bar in bars), default=0) or 1
+    largest = maximum or max((bar.value for bar in bars), default=0) or 1
     height = top * 2 + len(bars) * (bar_height + gap)
     rows = []
     for index, bar in enumerate(bars):

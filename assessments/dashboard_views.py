@@ -194,16 +194,16 @@ def _headline_table(figures: dict[str, Any]) -> Table:
         "Headline figures",
         ["Measure", "This cycle", "Change since the previous cycle"],
     )
-    for label, key, places, suffix in (
-        ("Completion", "completion", 0, "%"),
-        ("Ratings at or above target", "share_at_target", 0, "%"),
-        ("Mean gap (levels)", "mean_gap", 2, ""),
+    for label, key, places, suffix, change_suffix in (
+        ("Completion", "completion", 0, "%", " percentage points"),
+        ("Ratings at or above target", "share_at_target", 0, "%", " percentage points"),
+        ("Mean gap (levels)", "mean_gap", 2, "", ""),
     ):
         table.rows.append(
             [
                 Cell(label, header=True),
                 _number(figures[key].display(places, suffix)),
-                _number(figures[f"change_{key}"].display_change(places, suffix)),
+                _number(figures[f"change_{key}"].display_change(places, change_suffix)),
             ]
         )
     table.rows.append(
@@ -309,10 +309,26 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
         if builder is None:
             raise Http404("No such table")
         return _csv_response(builder(), slugify(f"gaps {cycle}"))
+    area_chart = bar_chart(
+        chart_id="area-chart",
+        title=f"Ratings at or above target by capability area, {cycle.name}",
+        bars=[
+            Bar(
+                label=item.area.name,
+                value=item.share_at_target.value or 0,
+                value_text=item.share_at_target.display(0, "%"),
+            )
+            for item in areas()
+        ],
+        width=640,
+        label_width=260,
+        maximum=100,
+    )
     context = {
         "cycle": cycle,
         "form": form,
         "figures": figures(),
+        "area_chart": area_chart if areas() else None,
         "by": by,
         "legend": HEAT_LEGEND,
         "directorate": form.cleaned_data.get("directorate") if form.is_bound else None,
@@ -489,8 +505,7 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
         ["Name", *(skill.name for skill in skills)],
     )
     for row in people:
-        rated = len(row.ratings)
-        at_target = sum(1 for rating in row.ratings.values() if rating.gap == 0)
+        rated, at_target = len(row.ratings), row.at_target
         people_table.rows.append(
             [
                 Cell(row.person.user.full_name, header=True),

@@ -21,6 +21,9 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import Case, Count, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
 
 MAX_LEVEL = 9  # level numbers 0-9 are summed in columns; a framework beyond that reads ratings
 LEVEL_FIELDS = [f"level_{number}" for number in range(MAX_LEVEL + 1)]
@@ -81,6 +84,10 @@ class GapSummaryStamp(models.Model):
     cycle = models.ForeignKey("assessments.Cycle", on_delete=models.CASCADE, related_name="+")
     team_key = models.IntegerField()  # the team id, 0 for assessments with no team
     assessments = models.PositiveIntegerField()
+    # Submitted and reviewed counts: a submission or review always changes one of them, so it is
+    # seen even when its `updated_at` is older than the latest (saved before, committed after).
+    submitted = models.PositiveIntegerField(default=0)
+    reviewed = models.PositiveIntegerField(default=0)
     latest = models.DateTimeField(null=True)
 
     class Meta:
@@ -93,23 +100,45 @@ class GapSummaryStamp(models.Model):
         return f"Gap stamp {self.cycle_id}/{self.team_key}"
 
 
-def _live_stamps(cycle_ids: list[int]) -> dict[tuple[int, int], tuple[int, Any]]:
+Stamp = tuple[int, int, int, Any]  # assessments, submitted, reviewed, latest updated_at
+
+
+def _live_stamps(cycle_ids: list[int]) -> dict[tuple[int, int], Stamp]:
     from assessments.models import Assessment
 
+    status = Assessment.Status
     rows = (
         Assessment.objects.filter(cycle_id__in=cycle_ids)
         .order_by()
         .values("cycle_id", "team_id")
-        .annotate(count=Count("id"), latest=Max("updated_at"))
+        .annotate(
+            count=Count("id"),
+            submitted=Count("id", filter=Q(status=status.SUBMITTED)),
+            reviewed=Count("id", filter=Q(status=status.REVIEWED)),
+            latest=Max("updated_at"),
+        )
     )
-    return {(row["cycle_id"], row["team_id"] or 0): (row["count"], row["latest"]) for row in rows}
+    return {
+        (row["cycle_id"], row["team_id"] or 0): (
+            row["count"],
+            row["submitted"],
+            row["reviewed"],
+            row["latest"],
+        )
+        for row in rows
+    }
 
 
 def _stale(cycle_ids: list[int]) -> dict[int, set[int]]:
     """Team keys per cycle whose summary no longer matches their assessments."""
     live = _live_stamps(cycle_ids)
     stored = {
-        (stamp.cycle_id, stamp.team_key): (stamp.assessments, stamp.latest)
+        (stamp.cycle_id, stamp.team_key): (
+            stamp.assessments,
+            stamp.submitted,
+            stamp.reviewed,
+            stamp.latest,
+        )
         for stamp in GapSummaryStamp.objects.filter(cycle_id__in=cycle_ids)
     }
     stale: dict[int, set[int]] = {}
@@ -127,6 +156,20 @@ def _slices_q(stale: dict[int, set[int]], prefix: str) -> Q:
             teams |= Q(**{f"{prefix}team_id__isnull": True})
         condition |= Q(**{f"{prefix}cycle_id": cycle_id}) & teams
     return condition
+
+
+@receiver(post_save, sender="assessments.Rating", dispatch_uid="gap_summary_rating_saved")
+def _rating_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """A guard for a rating saved on its own (an admin's correction, a shell fix): touch its
+    assessment so the summary of its team is rebuilt on the next read. The services save ratings
+    with `update_fields` and then save the assessment themselves, so they pay nothing extra.
+    (Ratings changed with QuerySet.update() or deleted on their own send no signal: a forced
+    `summary_refresh(..., force=True)` puts those right.)"""
+    if raw or kwargs.get("update_fields") is not None:
+        return
+    from assessments.models import Assessment
+
+    Assessment.objects.filter(pk=instance.assessment_id).update(updated_at=timezone.now())
 
 
 _checked: ContextVar[set[int] | None] = ContextVar("gap_summary_checked", default=None)
@@ -191,6 +234,10 @@ def _all_team_keys(cycle_ids: list[int]) -> dict[int, set[int]]:
 def _rebuild(stale: dict[int, set[int]]) -> None:
     from assessments.gaps import counted_ratings
 
+    # Stamp with what the assessments were BEFORE reading their ratings: a submission that commits
+    # while this runs then leaves the stamp behind, and the next read rebuilds that team again.
+    # (Stamped afterwards, such a submission could be stamped as included without being summed.)
+    live = _live_stamps(list(stale))
     GapSummary.objects.filter(_slices_q(stale, "")).delete()
     GapPeople.objects.filter(_slices_q(stale, "")).delete()
     GapSummaryStamp.objects.filter(
@@ -244,11 +291,17 @@ def _rebuild(stale: dict[int, set[int]]) -> None:
         ],
         batch_size=5000,
     )
-    live = _live_stamps(list(stale))
     GapSummaryStamp.objects.bulk_create(
         [
-            GapSummaryStamp(cycle_id=cycle_id, team_key=key, assessments=count, latest=latest)
-            for (cycle_id, key), (count, latest) in live.items()
+            GapSummaryStamp(
+                cycle_id=cycle_id,
+                team_key=key,
+                assessments=count,
+                submitted=submitted,
+                reviewed=reviewed,
+                latest=latest,
+            )
+            for (cycle_id, key), (count, submitted, reviewed, latest) in live.items()
             if key in stale.get(cycle_id, set())
         ]
     )

@@ -12,6 +12,10 @@ Rules
 - Per skill, each person has one rating, so a skill figure is over people. Area, group and
   headline shares and mean gaps are over every rating (person and skill) they cover; their
   `people` is the number of different people those ratings come from.
+- Completion is over everyone asked to take part: people with an assessment in the cycle, and
+  people who never started one (an assessment row is made only when someone starts). For an open
+  cycle that is every active person without one; for a closed cycle, everyone emailed about it
+  (invitation or reminder) without one. Those are grouped by their current team and role.
 - A figure over fewer than settings.SMALL_GROUP_THRESHOLD people is suppressed.
 - "Change" compares with the previous cycle, matching skills, areas and tiers by slug so that a
   change of framework version between cycles still lines up.
@@ -27,9 +31,11 @@ from django.conf import settings
 from django.db.models import (
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -40,7 +46,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from assessments import gap_summary
 from assessments.gap_summary import one_reading
-from assessments.models import Assessment, Cycle, Rating
+from assessments.models import Assessment, Cycle, Rating, ReminderSent
 from capability.models import CapabilityArea, Level, RoleProfile, Skill, Tier
 from people.models import Directorate, StaffProfile, Team
 
@@ -176,6 +182,11 @@ class PersonRow:
     def total_gap(self) -> int:
         return sum(rating.gap for rating in self.ratings.values())
 
+    @property
+    def at_target(self) -> int:
+        """How many of this person's skills are at or above target."""
+        return sum(1 for rating in self.ratings.values() if rating.gap == 0)
+
 
 # --- Building figures from aggregate rows --------------------------------------------------------
 
@@ -288,6 +299,42 @@ def _assessment_filter(filters: Filters, prefix: str) -> Q:
         slug = RoleProfile.objects.filter(pk=filters.role_profile_id).values("slug")
         q &= Q(**{f"{prefix}role_profile__slug__in": slug})
     return q
+
+
+def _person_filter(filters: Filters) -> Q:
+    """The same filters on people as they are now, for those with no assessment snapshot."""
+    q = Q()
+    if filters.directorate_id is not None:
+        q &= Q(team__directorate_id=filters.directorate_id)
+    if filters.team_id is not None:
+        q &= Q(team_id=filters.team_id)
+    if filters.person_ids is not None:
+        q &= Q(pk__in=list(filters.person_ids))
+    if filters.tier_id is not None:
+        slug = Tier.objects.filter(pk=filters.tier_id).values("slug")
+        q &= Q(role_profile__tier__slug__in=slug)
+    if filters.role_profile_id is not None:
+        slug = RoleProfile.objects.filter(pk=filters.role_profile_id).values("slug")
+        q &= Q(role_profile__slug__in=slug)
+    return q
+
+
+def _never_started(cycles: list[Cycle], filters: Filters) -> dict[int, int]:
+    """Per cycle, people asked to take part who have no assessment in it (one query per cycle:
+    the "no assessment" test in WHERE lets the database use an anti-join)."""
+    people = StaffProfile.objects.filter(_person_filter(filters)).order_by()
+    counts = {}
+    for cycle in cycles:
+        if cycle.state == Cycle.State.OPEN:
+            asked = people.filter(active=True, user__is_active=True)
+        elif cycle.state == Cycle.State.CLOSED:
+            emailed = ReminderSent.objects.filter(cycle_id=cycle.pk, person_id=OuterRef("pk"))
+            asked = people.filter(Exists(emailed))
+        else:
+            continue
+        assessed = Assessment.objects.filter(cycle_id=cycle.pk, person_id=OuterRef("pk"))
+        counts[cycle.pk] = asked.filter(~Exists(assessed)).count()
+    return counts
 
 
 def counted_ratings(cycle_ids: list[int], filters: Filters | None) -> QuerySet[Rating]:
@@ -507,7 +554,11 @@ def headline(*, cycle: Cycle, filters: Filters = Filters()) -> dict[str, Any]:
         .values("cycle_id")
         .annotate(people=Count("id"), submitted=Count("id", filter=Q(status__in=COUNTED)))
     )
-    completion = {row["cycle_id"]: row for row in completion_rows}
+    completion = {row["cycle_id"]: dict(row) for row in completion_rows}
+    cycles = [cycle] + ([context.previous] if context.previous else [])
+    for cycle_id, extra in _never_started(cycles, filters).items():
+        row = completion.setdefault(cycle_id, {"people": 0, "submitted": 0})
+        row["people"] += extra
     stats = _aggregate(
         cycle_ids=context.cycle_ids,
         filters=filters,

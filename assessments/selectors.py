@@ -240,10 +240,12 @@ class HistoryRow:
     levels: list[str]
 
 
-def history_for(person: StaffProfile, *, limit: int = 6) -> tuple[list[Cycle], list[HistoryRow]]:
-    """The level used per skill (matched by slug) in each of the person's completed cycles."""
+def history_for(
+    person: StaffProfile, *, limit: int = 6
+) -> tuple[list[Assessment], list[HistoryRow]]:
+    """The person's completed assessments, oldest first, and the level used per skill (matched
+    by slug) in each."""
     assessments = list(completed_assessments(person)[:limit])[::-1]
-    cycles = [assessment.cycle for assessment in assessments]
     by_slug: dict[str, dict[int, int]] = defaultdict(dict)
     names: dict[str, str] = {}
     ratings = Rating.objects.filter(assessment__in=assessments).select_related(
@@ -263,7 +265,7 @@ def history_for(person: StaffProfile, *, limit: int = 6) -> tuple[list[Cycle], l
         )
         for slug in names
     ]
-    return cycles, rows
+    return assessments, rows
 
 
 def direct_reports_with_status(

@@ -99,9 +99,10 @@ def cycle_open(*, cycle: Cycle) -> Cycle:
     cycle.state = Cycle.State.OPEN
     cycle.opened_at = timezone.now()
     cycle.save(update_fields=["state", "opened_at"])
-    from assessments.tasks import send_cycle_invitations
+    from assessments.tasks import refresh_gap_summaries, send_cycle_invitations
 
     transaction.on_commit(lambda: send_cycle_invitations.delay(cycle.pk))
+    transaction.on_commit(refresh_gap_summaries.delay)
     return cycle
 
 
@@ -113,6 +114,10 @@ def cycle_close(*, cycle: Cycle) -> Cycle:
     cycle.state = Cycle.State.CLOSED
     cycle.closed_at = timezone.now()
     cycle.save(update_fields=["state", "closed_at"])
+    from assessments.tasks import refresh_gap_summaries
+
+    # The closed cycle's figures are read for its report and every later dashboard.
+    transaction.on_commit(refresh_gap_summaries.delay)
     return cycle
 
 

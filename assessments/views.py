@@ -6,6 +6,7 @@ it and raises 404 otherwise, so nobody learns whether another person's assessmen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -110,7 +111,7 @@ def task_list(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 def _keep_answers_and_sign_in(request: HttpRequest) -> HttpResponse:
     """The session expired: keep what was posted, then send the person to sign in."""
-    query = {"next": request.path}
+    query = {"next": request.get_full_path()}
     if request.method == "POST":
         data = {
             key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
@@ -129,6 +130,10 @@ def _pending_answers(request: HttpRequest) -> QueryDict | None:
     for key, values in pending["data"].items():
         data.setlist(key, values)
     return data
+
+
+# A change link on "check your answers" adds ?return=check: saving then goes back there.
+RETURN_TO_CHECK = "check"
 
 
 def _next_step(assessment: Assessment, tasks: list[selectors.AreaTask], slug: str) -> str:
@@ -157,6 +162,7 @@ def area(request: HttpRequest, assessment_id: int, area_slug: str) -> HttpRespon
         "previous": previous,
     }
     pending = _pending_answers(request)
+    returning = request.GET.get("return") == RETURN_TO_CHECK
     conflicts = {}
     if request.method == "POST" or pending is not None:
         data = request.POST if pending is None else pending
@@ -192,8 +198,11 @@ def area(request: HttpRequest, assessment_id: int, area_slug: str) -> HttpRespon
                     ratings = selectors.ratings_by_skill(assessment)
                     form = _saved_answers_form(ratings, form_options)
                     return _render_area(
-                        request, assessment, capability_area, form, ratings, {}, previous_cycle
-                    )
+                        request, assessment, capability_area, form, ratings, {}, previous_cycle,
+                        returning,
+                    )  # fmt: skip
+                if returning:
+                    return redirect("assessments:check", assessment.pk)
                 if action == "continue":
                     tasks = selectors.area_tasks(assessment, scope)
                     return redirect(_next_step(assessment, tasks, area_slug))
@@ -207,7 +216,7 @@ def area(request: HttpRequest, assessment_id: int, area_slug: str) -> HttpRespon
     else:
         form = _saved_answers_form(ratings, form_options)
     return _render_area(
-        request, assessment, capability_area, form, ratings, conflicts, previous_cycle
+        request, assessment, capability_area, form, ratings, conflicts, previous_cycle, returning
     )
 
 
@@ -227,6 +236,7 @@ def _render_area(
     ratings: dict[int, Rating],
     conflicts: dict[int, Rating],
     previous_cycle: Cycle | None,
+    returning: bool = False,
 ) -> HttpResponse:
     return render(
         request,
@@ -240,6 +250,7 @@ def _render_area(
             "conflicts": conflicts,
             "previous_cycle": previous_cycle,
             "editable": _editable(assessment),
+            "returning": returning,
         },
     )
 
@@ -267,7 +278,7 @@ def check(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 (
                     f"Choose a level for {skill.name}",
                     reverse("assessments:area", args=[assessment.pk, skill.area.slug])
-                    + f"#id_level_{skill.pk}",
+                    + f"?return={RETURN_TO_CHECK}#id_level_{skill.pk}",
                 )
                 for skill in incomplete.missing
             ]
@@ -275,7 +286,8 @@ def check(request: HttpRequest, assessment_id: int) -> HttpResponse:
             if assessment.is_complete:
                 messages.success(request, error.message)
                 return redirect("assessments:confirmation", assessment.pk)
-            errors = [(error.message, "#submit")]
+            # The submit button is gone once the cycle has closed: point at the notice instead.
+            errors = [(error.message, "#submit" if _editable(assessment) else "#closed-notice")]
         else:
             return redirect("assessments:confirmation", assessment.pk)
     return render(
@@ -302,14 +314,14 @@ def confirmation(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 def _render_results(request: HttpRequest, assessment: Assessment | None) -> HttpResponse:
     profile = _profile(request)
-    cycles, history = selectors.history_for(profile)
+    history_assessments, history = selectors.history_for(profile)
     return render(
         request,
         "assessments/results.html",
         {
             "assessment": assessment,
             "results": selectors.results_for(assessment) if assessment else None,
-            "history_cycles": cycles,
+            "history_assessments": history_assessments,
             "history": history,
             "in_progress": assessment is None
             and Assessment.objects.filter(
@@ -428,25 +440,35 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return _render_cycle(request, _cycle_for_head(request, cycle_id))
 
 
+def _change_cycle_state(
+    request: HttpRequest, cycle_id: int, change: Callable[..., Cycle], done: str
+) -> HttpResponse:
+    cycle = _cycle_for_head(request, cycle_id)
+    try:
+        change(cycle=cycle)
+    except services.AssessmentError as error:
+        return _render_cycle(request, cycle, error.message)
+    messages.success(request, done.format(name=cycle.name))
+    return redirect("assessments:cycle_detail", cycle.pk)
+
+
 @roles.head_of_digital_required
 @require_POST
 def cycle_open(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _cycle_for_head(request, cycle_id)
-    try:
-        services.cycle_open(cycle=cycle)
-    except services.AssessmentError as error:
-        return _render_cycle(request, cycle, error.message)
-    messages.success(request, f"{cycle.name} is open. Everyone is being sent an invitation.")
-    return redirect("assessments:cycle_detail", cycle.pk)
+    return _change_cycle_state(
+        request,
+        cycle_id,
+        services.cycle_open,
+        "{name} is open. Everyone is being sent an invitation.",
+    )
 
 
 @roles.head_of_digital_required
 @require_POST
 def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _cycle_for_head(request, cycle_id)
-    try:
-        services.cycle_close(cycle=cycle)
-    except services.AssessmentError as error:
-        return _render_cycle(request, cycle, error.message)
-    messages.success(request, f"{cycle.name} is closed. Its answers can no longer be changed.")
-    return redirect("assessments:cycle_detail", cycle.pk)
+    return _change_cycle_state(
+        request,
+        cycle_id,
+        services.cycle_close,
+        "{name} is closed. Its answers can no longer be changed.",
+    )

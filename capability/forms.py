@@ -18,9 +18,13 @@ def _read_upload(upload: Any, extension: str, kind: str) -> str:
     if upload.size > MAX_UPLOAD_BYTES:
         raise forms.ValidationError("The selected file must be smaller than 5MB")
     try:
-        return upload.read().decode("utf-8-sig")
+        text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise forms.ValidationError("The selected file must be saved as UTF-8 text") from error
+    # A NUL character means a binary file (or UTF-16); PostgreSQL cannot store it as text.
+    if "\x00" in text:
+        raise forms.ValidationError("The selected file must be saved as UTF-8 text")
+    return text
 
 
 class TierFilterForm(forms.Form):

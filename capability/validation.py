@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,10 @@ from capability.models import Framework
 
 MAX_DESCRIPTOR_LENGTH = 1000
 MAX_NAME_LENGTH = 200
+MAX_TEXT = 10_000
+# PositiveSmallIntegerField holds 0 to 32767 on every database.
+MAX_NUMBER = 32767
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -41,39 +46,118 @@ def _list(data: dict, key: str, where: str, errors: list[str]) -> list:
     return value
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_NUMBER
+
+
+def _field_errors(item: Any, where: str, texts: dict[str, int], numbers: tuple = ()) -> list[str]:
+    """Present keys of the wrong type or too long for their column: texts maps key to max length.
+
+    Missing keys are _missing's to report, so that each problem is listed once."""
+    if not isinstance(item, dict):
+        return []
+    errors = []
+    for key, max_length in texts.items():
+        value = item.get(key)
+        if key not in item or (value is None and key == "description"):
+            continue
+        if not isinstance(value, str) or (key != "description" and not value.strip()):
+            errors.append(f'{where} must have some text as its "{key}"')
+        elif len(value) > max_length:
+            errors.append(
+                f'The "{key}" of {where[0].lower() + where[1:]} must be {max_length} '
+                f"characters or fewer"
+            )
+        elif key == "slug" and not SLUG.fullmatch(value):
+            errors.append(
+                f'The "slug" of {where[0].lower() + where[1:]} must use only letters, '
+                f'numbers, hyphens and underscores, like "data-privacy"'
+            )
+    for key in numbers:
+        if key in item and not _is_number(item[key]):
+            errors.append(f'{where} must have a whole number from 0 to {MAX_NUMBER} as its "{key}"')
+    return errors
+
+
+def _repeats(items: list, key: str, kind: str) -> list[str]:
+    """Values of `key` that more than one item uses, where they must be unique."""
+    seen: set = set()
+    errors = []
+    for index, item in enumerate(items, start=1):
+        value = item.get(key) if isinstance(item, dict) else None
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            continue
+        if value in seen:
+            errors.append(
+                f'{kind} {index} repeats the {key} "{value}" of an earlier {kind.lower()}'
+            )
+        seen.add(value)
+    return errors
+
+
+def _names(items: list, key: str) -> set:
+    return {
+        item[key]
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get(key), str | int)
+    }
+
+
 def framework_data_errors(data: Any) -> list[str]:
     """Every problem that would stop `data` loading, in plain words; empty when it is fine."""
     errors = _missing(data, ("name", "version", "levels", "tiers", "areas", "roles"), "The file")
     if not isinstance(data, dict):
         return errors
+    errors += _field_errors(
+        data, "The file", {"name": MAX_NAME_LENGTH, "version": 50, "description": MAX_TEXT}
+    )
     levels = _list(data, "levels", "the file", errors)
     for index, level in enumerate(levels, start=1):
         errors += _missing(level, ("number", "name"), f"Level {index}")
-        if isinstance(level, dict) and not isinstance(level.get("number", 0), int):
-            errors.append(f'Level {index} must have a whole number as its "number"')
-    level_numbers = {level.get("number") for level in levels if isinstance(level, dict)}
+        errors += _field_errors(
+            level, f"Level {index}", {"name": 100, "description": MAX_TEXT}, ("number",)
+        )
+    errors += _repeats(levels, "number", "Level") + _repeats(levels, "name", "Level")
+    level_numbers = {number for number in _names(levels, "number") if _is_number(number)}
     tiers = _list(data, "tiers", "the file", errors)
     for index, tier in enumerate(tiers, start=1):
         errors += _missing(tier, ("number", "slug", "name"), f"Tier {index}")
-        if isinstance(tier, dict) and not isinstance(tier.get("number", 0), int):
-            errors.append(f'Tier {index} must have a whole number as its "number"')
-        if isinstance(tier, dict) and tier.get("default_target") not in level_numbers | {None}:
+        errors += _field_errors(
+            tier, f"Tier {index}", {"slug": 100, "name": 100, "description": MAX_TEXT}, ("number",)
+        )
+        target = tier.get("default_target") if isinstance(tier, dict) else None
+        if target is not None and (not _is_number(target) or target not in level_numbers):
             errors.append(f'Tier {index} has a default target level that is not in "levels"')
-    tier_slugs = {tier.get("slug") for tier in tiers if isinstance(tier, dict)}
+    errors += _repeats(tiers, "number", "Tier") + _repeats(tiers, "slug", "Tier")
+    tier_slugs = _names(tiers, "slug")
+    areas = _list(data, "areas", "the file", errors)
+    errors += _repeats(areas, "slug", "Area")
     skill_slugs: set[str] = set()
-    for area_index, area in enumerate(_list(data, "areas", "the file", errors), start=1):
+    for area_index, area in enumerate(areas, start=1):
         errors += _missing(area, ("slug", "name", "skills"), f"Area {area_index}")
+        errors += _field_errors(
+            area,
+            f"Area {area_index}",
+            {"slug": 100, "name": MAX_NAME_LENGTH, "description": MAX_TEXT},
+        )
         if not isinstance(area, dict):
             continue
         for index, skill in enumerate(_list(area, "skills", f"area {area_index}", errors), 1):
             where = f"Skill {index} in area {area_index}"
             errors += _missing(skill, ("slug", "name", "tier"), where)
+            errors += _field_errors(
+                skill, where, {"slug": 100, "name": MAX_NAME_LENGTH, "description": MAX_TEXT}
+            )
             if not isinstance(skill, dict):
                 continue
-            if skill.get("slug") in skill_slugs:
-                errors.append(f'{where} repeats the skill "{skill.get("slug")}"')
-            skill_slugs.add(skill.get("slug"))
-            if "tier" in skill and skill["tier"] not in tier_slugs:
+            slug = skill.get("slug")
+            if isinstance(slug, str):
+                if slug in skill_slugs:
+                    errors.append(f'{where} repeats the skill "{slug}"')
+                skill_slugs.add(slug)
+            if "tier" in skill and (
+                not isinstance(skill["tier"], str) or skill["tier"] not in tier_slugs
+            ):
                 errors.append(f'{where} names a tier "{skill["tier"]}" that is not in "tiers"')
             descriptors = skill.get("descriptors", {})
             if not isinstance(descriptors, dict):
@@ -84,11 +168,16 @@ def framework_data_errors(data: Any) -> list[str]:
                     errors.append(f'{where} has a descriptor for level "{number}" not in "levels"')
                 elif not isinstance(text, str) or not text.strip():
                     errors.append(f"{where} has an empty descriptor for level {number}")
-    for index, role in enumerate(_list(data, "roles", "the file", errors), start=1):
+    roles = _list(data, "roles", "the file", errors)
+    errors += _repeats(roles, "slug", "Role")
+    for index, role in enumerate(roles, start=1):
         errors += _missing(role, ("slug", "name", "tier"), f"Role {index}")
+        errors += _field_errors(
+            role, f"Role {index}", {"slug": 100, "name": MAX_NAME_LENGTH, "description": MAX_TEXT}
+        )
         if not isinstance(role, dict):
             continue
-        if "tier" in role and role["tier"] not in tier_slugs:
+        if "tier" in role and (not isinstance(role["tier"], str) or role["tier"] not in tier_slugs):
             errors.append(f'Role {index} names a tier "{role["tier"]}" that is not in "tiers"')
         targets = role.get("targets", {})
         if not isinstance(targets, dict):
@@ -97,7 +186,7 @@ def framework_data_errors(data: Any) -> list[str]:
         for skill_slug, number in targets.items():
             if skill_slug not in skill_slugs:
                 errors.append(f'Role {index} sets a target for an unknown skill "{skill_slug}"')
-            if number not in level_numbers:
+            if not _is_number(number) or number not in level_numbers:
                 errors.append(f'Role {index} sets a target level "{number}" not in "levels"')
     if not errors and Framework.objects.filter(version=data["version"]).exists():
         errors.append(f'A framework version called "{data["version"]}" already exists')

@@ -30,6 +30,7 @@ from capability.services import (
     skill_update,
 )
 from people import roles
+from people.forms import file_problems_message
 
 # Reading the framework ---------------------------------------------------------------------------
 
@@ -183,52 +184,42 @@ def _skill_in(framework: Framework, skill_id: int) -> Skill:
 @roles.head_of_digital_required
 def skill_edit_view(request: HttpRequest, framework_id: int, skill_id: int) -> HttpResponse:
     framework = _framework_for_head(framework_id)
-    skill = _skill_in(framework, skill_id)
+    return _skill_form_page(request, framework, _skill_in(framework, skill_id))
+
+
+@roles.head_of_digital_required
+def skill_add_view(request: HttpRequest, framework_id: int) -> HttpResponse:
+    return _skill_form_page(request, _framework_for_head(framework_id), None)
+
+
+def _skill_form_page(
+    request: HttpRequest, framework: Framework, skill: Skill | None
+) -> HttpResponse:
+    """Add a skill to a draft (skill None) or change one of its skills."""
     if not framework.is_editable:
         return _read_only(request, framework)
-    initial = {"name": skill.name, "description": skill.description}
-    initial |= {"area": skill.area, "tier": skill.tier}
-    initial |= {f"descriptor_{item.level.number}": item.text for item in skill.descriptors.all()}
+    initial = {}
+    if skill is not None:
+        initial = {"name": skill.name, "description": skill.description}
+        initial |= {"area": skill.area, "tier": skill.tier}
+        initial |= {
+            f"descriptor_{item.level.number}": item.text
+            for item in skill.descriptors.select_related("level")
+        }
     form = SkillForm(request.POST or None, framework=framework, skill=skill, initial=initial)
     if request.method == "POST" and form.is_valid():
-        skill_update(
-            skill=skill,
-            name=form.cleaned_data["name"],
-            description=form.cleaned_data["description"],
-            area=form.cleaned_data["area"],
-            tier=form.cleaned_data["tier"],
-            descriptors=form.descriptors(),
-        )
-        messages.success(request, f"{skill.name} saved.")
+        fields = {key: form.cleaned_data[key] for key in ("name", "description", "area", "tier")}
+        if skill is None:
+            skill = skill_create(framework=framework, descriptors=form.descriptors(), **fields)
+            messages.success(request, f"{skill.name} added.")
+        else:
+            skill_update(skill=skill, descriptors=form.descriptors(), **fields)
+            messages.success(request, f"{skill.name} saved.")
         return redirect("capability:version", framework_id=framework.pk)
     return render(
         request,
         "capability/manage/skill_form.html",
         {"form": form, "framework": framework, "skill": skill},
-    )
-
-
-@roles.head_of_digital_required
-def skill_add_view(request: HttpRequest, framework_id: int) -> HttpResponse:
-    framework = _framework_for_head(framework_id)
-    if not framework.is_editable:
-        return _read_only(request, framework)
-    form = SkillForm(request.POST or None, framework=framework)
-    if request.method == "POST" and form.is_valid():
-        skill = skill_create(
-            framework=framework,
-            name=form.cleaned_data["name"],
-            description=form.cleaned_data["description"],
-            area=form.cleaned_data["area"],
-            tier=form.cleaned_data["tier"],
-            descriptors=form.descriptors(),
-        )
-        messages.success(request, f"{skill.name} added.")
-        return redirect("capability:version", framework_id=framework.pk)
-    return render(
-        request,
-        "capability/manage/skill_form.html",
-        {"form": form, "framework": framework, "skill": None},
     )
 
 
@@ -305,11 +296,7 @@ def import_json_view(request: HttpRequest) -> HttpResponse:
             framework = framework_load_json(data=form.cleaned_data["file"])
         except FrameworkDataInvalid as invalid:
             problems = invalid.errors
-            form.add_error(
-                "file",
-                f"The file has {len(problems)} problem(s) and nothing was imported. "
-                "Correct the problems listed below and upload it again",
-            )
+            form.add_error("file", file_problems_message(len(problems)))
         else:
             messages.success(request, f"Version {framework.version} imported as a draft.")
             return redirect("capability:version", framework_id=framework.pk)
@@ -335,11 +322,7 @@ def import_skills_view(request: HttpRequest, framework_id: int) -> HttpResponse:
             )
         except SkillsImportFailed as failure:
             row_errors = failure.errors
-            form.add_error(
-                "file",
-                f"The file has {len(row_errors)} problem(s) and nothing was imported. "
-                "Correct the rows listed below and upload it again",
-            )
+            form.add_error("file", file_problems_message(len(row_errors)))
         else:
             messages.success(request, f"{len(skills)} skill(s) imported.")
             return redirect("capability:version", framework_id=framework.pk)

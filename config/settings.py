@@ -164,6 +164,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "capability@example.org")
 SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000")
+# Where people write about access problems, other formats and their data (accessibility
+# statement, privacy notice). Unset: the pages say to contact the organisation's digital team.
+SUPPORT_EMAIL = env_str("SUPPORT_EMAIL")
 
 # Celery: with no REDIS_URL every task runs at once, in the caller's process.
 REDIS_URL = env_str("REDIS_URL")
@@ -187,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
     "daily-cycle-housekeeping": {
         "task": "assessments.tasks.daily_cycle_housekeeping",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # Keep the gap engine's summary tables fresh so dashboard requests never rebuild them.
+    "refresh-gap-summaries": {
+        "task": "assessments.tasks.refresh_gap_summaries",
+        "schedule": crontab(minute="*/15"),
     },
     # The organisation report for each cycle that has closed and has none yet.
     "queue-closed-cycle-reports": {

@@ -23,6 +23,7 @@ CLOSED_CYCLE = ("2026 Q3", datetime.date(2026, 7, 1), datetime.date(2026, 9, 18)
 OPEN_CYCLE = ("2026 Q4", datetime.date(2026, 10, 1), datetime.date(2026, 12, 19))
 TODAY = datetime.date(2026, 11, 21)
 DRAFT_EMAIL = "staff@example.org"
+MANAGER_EMAIL = "manager@example.org"
 
 COMMENTS = [
     "I have seen you do this with confidence: I think you are a level higher.",
@@ -159,6 +160,16 @@ def seed_assessments() -> None:
         (p.user for p in people if p.user.groups.filter(name="Head of digital").exists()), None
     )
     builder = _Builder(framework, rng)
+    # manager@example.org has one report waiting for review and one reviewed, so the demo shows
+    # both sides of a review; the rest of their reports are left to chance.
+    reports = [
+        p.user.email
+        for p in people
+        if p.line_manager and p.line_manager.user.email == MANAGER_EMAIL
+        and p.user.email != DRAFT_EMAIL
+    ]  # fmt: skip
+    statuses = [Assessment.Status.SUBMITTED, Assessment.Status.REVIEWED]
+    forced = dict(zip(reports[:2], statuses[: len(reports)], strict=True))
     for person in people:
         # Most people are a little below target; some at it, a few above.
         ability = rng.choice([-2, -1, -1, -1, 0, 0, 1])
@@ -175,6 +186,10 @@ def seed_assessments() -> None:
             )  # fmt: skip
             continue
         roll = rng.random()
+        if person.user.email in forced:
+            status = forced[person.user.email]
+            builder.add(current, person, status, ability, framework, _reviewer(person, head))
+            continue
         if roll < 0.25:
             continue  # not started: no assessment yet
         if roll < 0.5:

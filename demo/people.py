@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from people.models import HEAD_OF_DIGITAL, LEADERSHIP, Directorate, StaffProfile, Team, User
@@ -42,6 +45,12 @@ FIXED = [
 ]  # fmt: skip
 
 
+@cache
+def _password_hash() -> str:
+    # Hashing is slow on purpose; one hash (with its own salt) serves every demo account.
+    return make_password(DEMO_PASSWORD)
+
+
 def _role(slug: str | None) -> object | None:
     from capability.models import RoleProfile
 
@@ -55,7 +64,7 @@ def _person(
 ) -> StaffProfile:
     user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _password_hash()
         user.save(update_fields=["password"])
     profile, _ = StaffProfile.objects.update_or_create(
         user=user,
@@ -91,7 +100,7 @@ def seed_people() -> None:
         defaults={"full_name": "Ada Admin", "is_staff": True, "is_superuser": True},
     )
     if created:
-        admin.set_password(DEMO_PASSWORD)
+        admin.password = _password_hash()
         admin.save(update_fields=["password"])
 
     # Every team gets a team leader (reporting to the leader) and members reporting to them,

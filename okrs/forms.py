@@ -5,6 +5,7 @@ from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
+from django.utils import timezone
 
 from capability.models import CapabilityArea, Framework, Skill, Tier
 from capability.selectors import published_framework
@@ -171,11 +172,11 @@ class CheckInForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        today = date.today()
-        self.fields["date"].initial = today
+        self.fields["date"].initial = timezone.localdate()
 
     def clean_date(self) -> date:
         value = self.cleaned_data["date"]
-        if value > date.today():
+        # The organisation's date (settings.TIME_ZONE), not the server's: they differ at night.
+        if value > timezone.localdate():
             raise forms.ValidationError("The date of the check-in must be today or in the past")
         return value

@@ -45,4 +45,5 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "navigation": _navigation(request),
         "session_idle_minutes": settings.SESSION_IDLE_MINUTES,
         "small_group_threshold": settings.SMALL_GROUP_THRESHOLD,
+        "support_email": settings.SUPPORT_EMAIL,
     }

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from people.models import User
 
 
 class GovukFormMixin:
@@ -17,12 +20,24 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # Templates write the <form> tag and {% csrf_token %}; crispy's own token would be a
+        # duplicate in POST forms and would leak into the URL of GET forms (the dashboard filters).
+        self.helper.disable_csrf = True
         if self.submit_label:
             self.helper.add_input(Submit("submit", self.submit_label))
 
 
 class GovukForm(GovukFormMixin, forms.Form):
     pass
+
+
+def file_problems_message(count: int) -> str:
+    """The error on an upload field when rows of the file are wrong (listed below the form)."""
+    problems = "1 problem" if count == 1 else f"{count} problems"
+    return (
+        f"The file has {problems} and nothing was imported. "
+        "Correct the problems in the table and upload the file again"
+    )
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -47,10 +62,19 @@ class ResetPasswordForm(GovukFormMixin, PasswordResetForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].widget.attrs.update(autocomplete="email", spellcheck="false")
         self.fields["email"].error_messages.update(
             required="Enter your email address",
             invalid="Enter an email address in the correct format, like name@example.org",
         )
+
+    def get_users(self, email: str) -> Iterator[User]:
+        """Active people with this email, including those who have never set a password.
+
+        Django leaves out accounts without a usable password, but that is every person the HR
+        import creates: this link is how they choose their first one."""
+        return iter(User.objects.filter(email__iexact=email.strip(), is_active=True))
 
 
 class ChooseNewPasswordForm(GovukFormMixin, SetPasswordForm):

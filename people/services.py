@@ -19,6 +19,8 @@ from people.models import Directorate, StaffProfile, Team, User
 
 IMPORT_COLUMNS = ("name", "email", "directorate", "team", "job title", "line manager email", "role")
 REQUIRED_VALUES = ("name", "email", "directorate", "team")
+# The longest value each column's database field holds.
+MAX_LENGTHS = {"name": 200, "email": 254, "directorate": 200, "team": 200, "job_title": 200}
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,19 @@ def _read_rows(text: str) -> tuple[list[PersonRow], list[RowError]]:
         names = ", ".join(f'"{column}"' for column in missing)
         return [], [RowError(1, f"the header row is missing the column(s) {names}")]
     reader.fieldnames = header
-    rows = []
+    rows, errors = [], []
     for record in reader:
-        values = {key: (value or "").strip() for key, value in record.items() if key}
+        # DictReader files surplus values under None and fills missing ones with None.
+        if None in record or None in record.values():
+            count = len(header) + len(record.get(None) or []) - list(record.values()).count(None)
+            errors.append(
+                RowError(
+                    reader.line_num,
+                    f"the row has {count} values but the header row has {len(header)}",
+                )
+            )
+            continue
+        values = {key: (value or "").strip() for key, value in record.items()}
         rows.append(
             PersonRow(
                 line=reader.line_num,
@@ -96,9 +108,9 @@ def _read_rows(text: str) -> tuple[list[PersonRow], list[RowError]]:
                 role=values["role"],
             )
         )
-    if not rows:
+    if not rows and not errors:
         return [], [RowError(2, "the file has a header row but no people")]
-    return rows, []
+    return rows, errors
 
 
 def _check_rows(rows: list[PersonRow], roles: dict[str, object]) -> list[RowError]:
@@ -108,6 +120,10 @@ def _check_rows(rows: list[PersonRow], roles: dict[str, object]) -> list[RowErro
         for column in REQUIRED_VALUES:
             if not getattr(row, column):
                 errors.append(RowError(row.line, f"{column} is empty"))
+        for attribute, limit in MAX_LENGTHS.items():
+            if len(getattr(row, attribute)) > limit:
+                column = attribute.replace("_", " ")
+                errors.append(RowError(row.line, f"{column} must be {limit} characters or fewer"))
         if row.email:
             try:
                 validate_email(row.email)

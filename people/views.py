@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from people import roles
-from people.forms import GovukForm
+from people.forms import GovukForm, file_problems_message
 from people.services import IMPORT_COLUMNS, ImportFailed, people_import
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -28,9 +28,13 @@ class PeopleImportForm(GovukForm):
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 5MB")
         try:
-            return upload.read().decode("utf-8-sig")
+            text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise forms.ValidationError("The selected file must be saved as UTF-8 text") from error
+        # A NUL character means a binary file (or UTF-16); PostgreSQL cannot store it as text.
+        if "\x00" in text:
+            raise forms.ValidationError("The selected file must be saved as UTF-8 text")
+        return text
 
 
 @roles.head_of_digital_required
@@ -42,11 +46,7 @@ def people_import_view(request: HttpRequest) -> HttpResponse:
             result = people_import(text=form.cleaned_data["file"])
         except ImportFailed as failure:
             row_errors = failure.errors
-            form.add_error(
-                "file",
-                f"The file has {len(row_errors)} problem(s) and nothing was imported. "
-                "Correct the rows listed below and upload it again",
-            )
+            form.add_error("file", file_problems_message(len(row_errors)))
         else:
             messages.success(request, f"People imported: {result.summary()}.")
             return redirect("people:import")

@@ -54,3 +54,9 @@ def test_the_dockerfile_builds_the_image_compose_names():
     assert "pip install" in dockerfile
     assert "collectstatic" in dockerfile
     assert compose()["services"]["web"]["build"]["context"] == "."
+
+
+def test_the_image_leaves_out_secrets_and_local_databases():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for path in (".env", ".venv", "*.sqlite3", "media/", ".git"):
+        assert path in ignored

@@ -86,3 +86,16 @@ def test_production_cookies_are_secure_and_hsts_is_on():
         **PRODUCTION,
     )
     assert result.stdout.split() == ["True", "True", "True"], result.stderr
+
+
+@pytest.mark.django_db
+def test_the_statements_give_the_support_email_when_it_is_set(client, settings):
+    settings.SUPPORT_EMAIL = "digital@council.example"
+    settings.ORGANISATION_NAME = "Example Council"
+    for url in ("/accessibility/", "/privacy/"):
+        page = client.get(url).content.decode()
+        assert 'href="mailto:digital@council.example"' in page, url
+    settings.SUPPORT_EMAIL = ""
+    page = client.get("/accessibility/").content.decode()
+    assert "mailto:" not in page
+    assert "contact Example Council's digital team" in page

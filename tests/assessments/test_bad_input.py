@@ -98,6 +98,22 @@ def test_a_closed_cycle_refuses_a_save_with_a_clear_message(
     assert saved_levels(started) == {DATA_SKILL: 3, SECURITY_SKILL: 3}
 
 
+def test_submitting_after_the_cycle_closed_is_refused_with_a_message_that_links_to_the_notice(
+    client_for, alice, started, open_cycle
+):
+    answer_all(started, 3)
+    services.cycle_close(cycle=open_cycle)
+    response = client_for(alice).post(f"/assessments/mine/{started.pk}/check/")
+    page = response.content.decode()
+    assert (
+        '<a href="#closed-notice">2026 Q4 is closed: its answers can no longer be changed' in page
+    )
+    assert 'id="closed-notice"' in page
+    assert "Submit self-assessment" not in page
+    started.refresh_from_db()
+    assert started.status == "in_progress"
+
+
 def test_a_closed_cycle_refuses_a_review(client_for, alice, manager, open_cycle, framework):
     assessment = submitted(open_cycle, alice)
     services.cycle_close(cycle=open_cycle)

@@ -109,6 +109,31 @@ def test_the_heatmap_shows_each_directorates_mean_gap_with_its_colour(client_for
     assert "Key to the colours" in page
 
 
+def test_the_organisation_dashboard_charts_each_areas_share_beside_its_table(
+    client_for, head, cycle
+):
+    crowd(cycle, TeamFactory(), [0, 2, 2, 3, 4])  # 4 of 5 at target in Data; nobody in Security
+
+    page = client_for(head).get(ORGANISATION).content.decode()
+
+    chart = page[page.index('<svg class="app-chart"') : page.index("</svg>")]
+    assert "<title" in chart and "Ratings at or above target by capability area" in chart
+    assert ">Data</text>" in chart and ">80%</text>" in chart
+    assert ">no responses</text>" in chart  # Security: no bar, and the text says why
+    assert "Capability areas and change since the previous cycle" in page  # the data table
+
+
+def test_the_headline_gives_changes_in_percentage_points(client_for, head, framework, team):
+    before = make_cycle(framework, "2025 Q4", date(2025, 10, 1), state=Cycle.State.CLOSED)
+    now = make_cycle(framework, "2026 Q1", date(2026, 1, 1))
+    crowd(before, team, [0, 0, 0, 2, 2], prefix="b")  # 40% at target
+    crowd(now, team, [0, 2, 2, 2, 2], prefix="n")  # 80% at target
+
+    rows = rows_of(client_for(head).get(ORGANISATION, {"format": "csv", "table": "headline"}))
+
+    assert ["Ratings at or above target", "80%", "+40 percentage points"] in rows
+
+
 def test_a_small_directorate_shows_fewer_than_5_responses(client_for, head, cycle):
     crowd(cycle, TeamFactory(directorate__name="Tiny"), [0, 1])
 

@@ -66,3 +66,17 @@ def test_the_demo_pages_render_for_staff_manager_and_head(demo, client):
     client.force_login(User.objects.get(email="head@example.org"))
     cycle = Cycle.objects.get(name="2026 Q4")
     assert "Completion by team" in client.get(f"/assessments/cycles/{cycle.pk}/").content.decode()
+
+
+def test_the_demo_manager_has_a_report_to_review_and_one_reviewed(demo, client):
+    from people.models import User
+
+    reports = Assessment.objects.filter(
+        cycle__name="2026 Q4", person__line_manager__user__email="manager@example.org"
+    )
+    assert {"submitted", "reviewed"} <= set(reports.values_list("status", flat=True))
+    client.force_login(User.objects.get(email="manager@example.org"))
+    page = client.get("/assessments/team/").content.decode()
+    assert "Waiting for your review" in page
+    waiting = reports.get(status="submitted")
+    assert client.get(f"/assessments/review/{waiting.pk}/").status_code == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessments import gaps
 from assessments.gaps import Filters
-from assessments.models import Assessment, Cycle, Rating
+from assessments.models import Assessment, Cycle, Rating, ReminderSent
 from capability.models import Framework, Skill, Tier
 from people.models import StaffProfile, Team, User
 from tests.factories import TeamFactory, framework_with_skills
@@ -263,6 +263,37 @@ def test_headline_counts_completion_over_everyone_with_an_assessment(
     assert result["share_at_target"].people == 2
 
 
+def test_completion_counts_people_in_an_open_cycle_who_never_started(
+    cycle, team, alice, bob, manager, no_suppression
+):
+    """An assessment row is made only when someone starts: the rest are still asked."""
+    assess(cycle, alice, {skill(cycle.framework): 2})
+    StaffProfile.objects.filter(pk=bob.pk).update(active=False)  # left: no longer asked
+
+    result = gaps.headline(cycle=cycle)
+
+    assert (result["submitted"], result["people"]) == (1, 2)  # alice of alice and manager
+    assert result["completion"].value == pytest.approx(50.0)
+    team_only = gaps.headline(cycle=cycle, filters=Filters(team_id=team.pk))
+    assert team_only["people"] == StaffProfile.objects.filter(team=team, active=True).count()
+
+
+def test_completion_of_a_closed_cycle_counts_whoever_was_emailed_about_it(
+    framework, team, alice, bob, manager, no_suppression
+):
+    closed = make_cycle(framework, "2025 Q4", date(2025, 10, 1), state=Cycle.State.CLOSED)
+    assess(closed, alice, {skill(framework): 2})
+    ReminderSent.objects.create(cycle=closed, person=alice, kind=ReminderSent.Kind.INVITATION)
+    ReminderSent.objects.create(cycle=closed, person=bob, kind=ReminderSent.Kind.INVITATION)
+    ReminderSent.objects.create(cycle=closed, person=bob, kind=ReminderSent.Kind.TWO_DAYS)
+
+    result = gaps.headline(cycle=closed)
+
+    # Bob was asked (twice) and never started; the manager joined later and was never asked.
+    assert (result["submitted"], result["people"]) == (1, 2)
+    assert result["completion"].display(0, "%") == "50%"
+
+
 def test_area_figures_are_over_every_rating_in_the_area(framework, cycle, team, no_suppression):
     data_skills = [skill(framework), skill(framework, "service-managers-skill-0")]
     (person,) = many_people(team, 1)
@@ -449,3 +480,34 @@ def test_a_managers_review_is_seen_by_the_next_read(cycle, team, no_suppression)
     rating.assessment.save()
 
     assert figure_for(cycle).mean_gap.value == 0
+
+
+def test_a_rating_corrected_on_its_own_is_seen_by_the_next_read(cycle, team, no_suppression):
+    """An administrator's correction saves the rating without the services: the engine still
+    sees it (the rating touches its assessment, so its team's summary is rebuilt)."""
+    crowd(cycle, team, [0])
+    assert figure_for(cycle).mean_gap.value == 2
+
+    rating = Rating.objects.get()
+    rating.agreed_level = cycle.framework.levels.get(number=1)
+    rating.save()  # the assessment itself is not saved
+
+    assert figure_for(cycle).mean_gap.value == 1
+
+
+def test_a_submission_saved_before_the_latest_change_but_committed_after_is_seen(
+    cycle, team, no_suppression
+):
+    """Two people in a team submit at once; the summary is read between their commits. The one
+    that commits last has the older `updated_at`, so only the submitted count can show it."""
+    crowd(cycle, team, [0])
+    late = assess(cycle, many_people(team, 1, prefix="late")[0], {skill(cycle.framework): 2})
+    Assessment.objects.filter(pk=late.pk).update(status=Assessment.Status.IN_PROGRESS)
+    earlier = Assessment.objects.get(pk=late.pk).updated_at
+    Assessment.objects.exclude(pk=late.pk).update(updated_at=earlier + timedelta(seconds=1))
+    assert figure_for(cycle).people == 1
+
+    Assessment.objects.filter(pk=late.pk).update(status=SUBMITTED, updated_at=earlier)
+
+    assert figure_for(cycle).people == 2
+    assert figure_for(cycle).mean_gap.value == 1

@@ -134,8 +134,40 @@ def test_check_answers_lists_every_answer_with_change_links(
     text = response.content.decode()
     assert text.count("2 Working") == 2
     data = skill(framework, DATA_SKILL)
-    assert f"/assessments/mine/{assessment.pk}/areas/data/#id_level_{data.pk}" in text
+    assert f"/assessments/mine/{assessment.pk}/areas/data/?return=check#id_level_{data.pk}" in text
     assert 'Change<span class="govuk-visually-hidden"> level for All staff skill 0' in text
+
+
+@pytest.mark.parametrize("action", ["continue", "later"])
+def test_a_change_from_check_answers_returns_to_check_answers_after_saving(
+    client_for, alice, open_cycle, framework, action
+):
+    assessment = answer_all(services.assessment_start(cycle=open_cycle, person=alice))
+    client = client_for(alice)
+    url = f"/assessments/mine/{assessment.pk}/areas/data/?return=check"
+    page = client.get(url).content.decode()
+    assert f'href="/assessments/mine/{assessment.pk}/check/" class="govuk-back-link"' in page
+    response = client.post(
+        url, area_post(framework, revision=assessment.revision, action=action, **{DATA_SKILL: 4})
+    )
+    assert response.status_code == 302
+    assert response.url == f"/assessments/mine/{assessment.pk}/check/"
+    changed = Rating.objects.get(assessment=assessment, skill__slug=DATA_SKILL)
+    assert changed.level.number == 4
+    assert "4 Expert" in client.get(response.url).content.decode()
+
+
+def test_a_change_that_fails_validation_stays_on_the_page_and_still_returns_later(
+    client_for, alice, open_cycle, framework
+):
+    assessment = answer_all(services.assessment_start(cycle=open_cycle, person=alice))
+    url = f"/assessments/mine/{assessment.pk}/areas/data/?return=check"
+    data = area_post(framework, revision=assessment.revision)  # no level chosen
+    response = client_for(alice).post(url, data)
+    assert response.status_code == 200
+    assert "Choose a level for All staff skill 0" in response.content.decode()
+    assert "Back to check your answers" in response.content.decode()
+    assert Rating.objects.get(assessment=assessment, skill__slug=DATA_SKILL).level.number == 2
 
 
 def test_submitting_shows_a_confirmation_and_tells_the_manager(
@@ -183,6 +215,41 @@ def test_results_show_level_target_gap_strengths_and_guidance(
     assert "You lead it" in text
     assert "data-print" in text
     assert "Your history" in text
+
+
+def test_results_history_shows_each_cycle_and_links_to_earlier_results(
+    client_for, alice, bob, open_cycle, framework
+):
+    from assessments.models import Cycle
+
+    earlier = Cycle.objects.create(
+        name="2026 Q3",
+        opens_on="2026-07-01",
+        closes_on="2026-09-18",
+        framework=framework,
+        state=Cycle.State.OPEN,
+    )
+    open_cycle.state = Cycle.State.DRAFT
+    open_cycle.save()
+    before = submitted(earlier, alice, number=1)
+    submitted(earlier, bob, number=4)
+    services.cycle_close(cycle=earlier)
+    open_cycle.state = Cycle.State.OPEN
+    open_cycle.save()
+    submitted(open_cycle, alice, number=3)
+    client = client_for(alice)
+    text = client.get("/assessments/results/").content.decode()
+    history = text[text.index("Your history") :]
+    assert history.index("2026 Q3") < history.index("2026 Q4")
+    assert '<th scope="row" class="govuk-table__header">All staff skill 0</th>' in history
+    row = history[history.index("All staff skill 0</th>") :].split("</tr>")[0]
+    assert [cell.split("<")[0] for cell in row.split('numeric">')[1:]] == ["1", "3"]
+    assert f'href="/assessments/results/{before.pk}/">Your results for 2026 Q3' in history
+    earlier_page = client.get(f"/assessments/results/{before.pk}/").content.decode()
+    assert "Level, target and gap for each skill in 2026 Q3" in earlier_page
+    # Bob's results for the same cycle are not alice's to see.
+    bobs = Assessment.objects.get(cycle=earlier, person=bob)
+    assert client.get(f"/assessments/results/{bobs.pk}/").status_code == 404
 
 
 def test_results_before_submitting_say_there_are_none(client_for, alice, open_cycle):

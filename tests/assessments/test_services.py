@@ -288,3 +288,40 @@ def test_a_cycle_cannot_use_a_draft_framework(db):
             framework=draft,
         )
     assert not Cycle.objects.exists()
+
+
+def test_each_write_that_changes_ratings_is_seen_by_the_next_gap_engine_read(
+    settings, open_cycle, alice, manager, framework
+):
+    """The gap engine's summary is refreshed from each (cycle, team)'s assessment stamps, so
+    every write that changes what it counts must also save the assessment."""
+    from assessments import gaps
+
+    settings.SMALL_GROUP_THRESHOLD = 1
+
+    def mean_gap() -> float | None:
+        return gaps.headline(cycle=open_cycle)["mean_gap"].value
+
+    assessment = services.assessment_start(cycle=open_cycle, person=alice)
+    answer_all(assessment, number=0)
+    assert mean_gap() is None  # a draft is not counted (and the summary is now built)
+    with committed():
+        services.assessment_submit(assessment=assessment)
+    assert mean_gap() == 2  # level 0 against a target of 2, in both skills
+    decisions = {
+        rating.skill_id: services.Decision(agreed_level=level(framework, 2), comment="Agreed 2")
+        for rating in assessment.ratings.all()
+    }
+    with committed():
+        services.assessment_review(
+            assessment=assessment, reviewer=manager.user, decisions=decisions
+        )
+    assert mean_gap() == 0
+    decisions[skill(framework, DATA_SKILL).pk] = services.Decision(
+        agreed_level=level(framework, 1), comment="On reflection, 1"
+    )
+    with committed():
+        services.assessment_review(
+            assessment=assessment, reviewer=manager.user, decisions=decisions
+        )
+    assert mean_gap() == 0.5

@@ -75,3 +75,33 @@ def test_kept_answers_that_conflict_are_shown_not_lost(started, client_for, alic
     assert "was changed in another tab or window" in text
     assert "Written before the session ran out" in text
     assert Rating.objects.get().level.number == 1
+
+
+def test_a_real_browser_with_csrf_checks_keeps_the_answers_when_the_session_expired(
+    started, alice, framework
+):
+    """The CSRF token lives in its own cookie, so a form rendered before the session expired
+    still posts: the answers reach the view and are kept rather than refused with a 403."""
+    import re
+
+    from django.conf import settings as django_settings
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice.user)
+    url = f"/assessments/mine/{started.pk}/areas/data/"
+    page = browser.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    del browser.cookies[django_settings.SESSION_COOKIE_NAME]  # the session has expired
+
+    response = browser.post(url, {**posted_answers(framework), "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert response.url.startswith("/sign-in/?next=")
+    sign_in = browser.get(response.url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', sign_in).group(1)
+    response = browser.post(
+        response.url,
+        {"username": "alice@example.org", "password": PASSWORD, "csrfmiddlewaretoken": token},
+        follow=True,
+    )
+    assert "We kept them, and they are now saved" in response.content.decode()
+    assert Rating.objects.get(assessment=started).level.number == 3

@@ -64,6 +64,37 @@ def test_two_days_before_closing_a_second_reminder_goes(on_day, open_cycle, alic
     assert mail.outbox == []
 
 
+@pytest.mark.parametrize(
+    ("day", "subject", "body"),
+    [
+        (17, "closes in 2 days", "It closes on Saturday 19 December 2026"),
+        (18, "closes tomorrow", "It closes tomorrow, Saturday 19 December 2026"),
+        (19, "closes today", "It closes today, Saturday 19 December 2026"),
+    ],
+)
+def test_the_last_reminder_says_plainly_when_the_cycle_closes(
+    settings, on_day, open_cycle, alice, day, subject, body
+):
+    settings.SERVICE_URL = "https://capability.example.gov.uk"
+    on_day(datetime.date(2026, 12, day))
+    daily_cycle_housekeeping.delay()
+    message = next(m for m in mail.outbox if m.to == ["alice@example.org"])
+    assert message.subject == f"Reminder: your 2026 Q4 self-assessment {subject}"
+    assert body in message.body
+    assert "https://capability.example.gov.uk/assessments/mine/" in message.body
+
+
+def test_the_manager_is_emailed_a_link_to_review_when_a_report_submits(
+    settings, open_cycle, alice, manager
+):
+    settings.SERVICE_URL = "https://capability.example.gov.uk"
+    assessment = submitted(open_cycle, alice)
+    [message] = mail.outbox
+    assert message.to == ["mary@example.org"]
+    assert message.subject == "Alice Adams has submitted their 2026 Q4 self-assessment"
+    assert f"https://capability.example.gov.uk/assessments/review/{assessment.pk}/" in message.body
+
+
 def test_no_reminder_goes_earlier_than_seven_days_before(on_day, open_cycle, alice):
     on_day(datetime.date(2026, 12, 1))
     assert daily_cycle_housekeeping.delay().get()["reminders_sent"] == 0

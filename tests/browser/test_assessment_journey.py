@@ -96,6 +96,23 @@ def test_the_whole_self_assessment_with_the_keyboard_alone(page, alice, open_cyc
     assert "2 Working" in page.locator("main").inner_text()
     assert "3 Practitioner" in page.locator("main").inner_text()
     assert_accessible(page)
+
+    # A change link leads to the area and saving returns to check your answers.
+    tab_to(page, "el.textContent.trim() === 'Change level for All staff skill 0'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Data"
+    assert_accessible(page)
+    tab_to(page, "el.type === 'radio' && el.checked")
+    page.keyboard.press("ArrowDown")  # from 2 Working to 3 Practitioner
+    tab_to(page, "el.textContent.trim() === 'Save and continue'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Check your answers before submitting"
+    )
+    assert page.locator("main").inner_text().count("3 Practitioner") == 2
+
     tab_to(page, "el.textContent.trim() === 'Submit self-assessment'")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -105,7 +122,7 @@ def test_the_whole_self_assessment_with_the_keyboard_alone(page, alice, open_cyc
     assessment = Assessment.objects.get(person=alice)
     assert assessment.status == Assessment.Status.SUBMITTED
     assert dict(assessment.ratings.values_list("skill__slug", "level__number")) == {
-        "all-staff-skill-0": 2,
+        "all-staff-skill-0": 3,
         "all-staff-skill-1": 3,
     }
 

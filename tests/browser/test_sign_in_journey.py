@@ -41,3 +41,24 @@ def test_the_error_summary_takes_focus_so_keyboard_users_hear_it(page, alice):
     with page.expect_navigation():
         page.get_by_label("Email address").press("Enter")
     assert page.evaluate("document.activeElement.className").startswith("govuk-error-summary")
+
+
+def test_a_bad_people_import_has_no_accessibility_violations_and_links_to_the_field(page, head):
+    sign_in(page, "head@example.org")
+    page.goto("/people/import/")
+    page.get_by_label("Upload a CSV file").set_input_files(
+        files=[
+            {
+                "name": "hr.csv",
+                "mimeType": "text/csv",
+                "buffer": b"name,email,directorate,team,job title,line manager email,role\n"
+                b"A,not-an-email,D,T,J,,\n",
+            }
+        ]
+    )
+    page.get_by_role("button", name="Import people").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert page.get_by_role("cell", name='"not-an-email" is not a valid email address').is_visible()
+    assert_accessible(page)
+    page.locator(".govuk-error-summary a").click()
+    assert page.evaluate("document.activeElement.id") == "id_file"

@@ -254,7 +254,7 @@ def test_importing_json_with_missing_keys_lists_them(client_for, head, published
         {"file": upload("f.json", json.dumps(data).encode())},
     )
     page = response.content.decode()
-    assert "The file has 2 problem(s) and nothing was imported" in page
+    assert "The file has 2 problems and nothing was imported" in page
     assert "The file is missing &quot;roles&quot;" in page
     assert "Skill 1 in area 1 is missing &quot;name&quot;" in page
     assert not Framework.objects.filter(version="imported").exists()
@@ -293,3 +293,20 @@ def test_a_bad_skills_csv_lists_every_bad_row_and_imports_nothing(client_for, he
     assert "Enter a skill name" in page
     assert "is already on line 2 of this file" in page
     assert draft.skills.count() == before
+
+
+def test_importing_json_with_repeated_slugs_lists_them_instead_of_failing(
+    client_for, head, published
+):
+    data = framework_export_json(framework=published)
+    data["version"] = "imported"
+    data["roles"].append(dict(data["roles"][0]))
+    response = client_for(head).post(
+        reverse("capability:import_json"),
+        {"file": upload("f.json", json.dumps(data).encode())},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_file">The file has 1 problem and nothing was imported.' in page
+    assert f"repeats the slug &quot;{data['roles'][0]['slug']}&quot;" in page
+    assert not Framework.objects.filter(version="imported").exists()

@@ -155,3 +155,44 @@ def test_loading_a_version_that_already_exists_is_refused():
     with pytest.raises(FrameworkDataInvalid, match="already exists"):
         framework_load_json(data=starter_data())
     assert Framework.objects.count() == 1
+
+
+def test_loading_json_that_breaks_database_rules_lists_each_problem_and_writes_nothing():
+    data = starter_data()
+    data["version"] = "v" * 51
+    data["levels"].append({"number": 1, "name": "Awareness"})
+    data["tiers"][1]["slug"] = data["tiers"][0]["slug"]
+    data["areas"][1]["slug"] = data["areas"][0]["slug"]
+    data["roles"][1]["slug"] = data["roles"][0]["slug"]
+    data["areas"][0]["skills"][0]["name"] = "n" * 201
+    with pytest.raises(FrameworkDataInvalid) as failure:
+        framework_load_json(data=data)
+    problems = failure.value.errors
+    assert 'The "version" of the file must be 50 characters or fewer' in problems
+    assert 'Level 6 repeats the number "1" of an earlier level' in problems
+    assert 'Level 6 repeats the name "Awareness" of an earlier level' in problems
+    assert f'Tier 2 repeats the slug "{data["tiers"][0]["slug"]}" of an earlier tier' in problems
+    assert f'Area 2 repeats the slug "{data["areas"][0]["slug"]}" of an earlier area' in problems
+    assert f'Role 2 repeats the slug "{data["roles"][0]["slug"]}" of an earlier role' in problems
+    assert 'The "name" of skill 1 in area 1 must be 200 characters or fewer' in problems
+    assert not Framework.objects.exists()
+
+
+def test_loading_json_with_values_of_the_wrong_type_says_so_instead_of_failing():
+    data = starter_data()
+    data["version"] = 2
+    data["levels"][0]["number"] = -1
+    data["areas"][0]["skills"][0]["slug"] = ["not", "text"]
+    data["areas"][0]["skills"][1]["tier"] = {"slug": "all-staff"}
+    data["roles"][0]["targets"][data["areas"][0]["skills"][2]["slug"]] = [3]
+    with pytest.raises(FrameworkDataInvalid) as failure:
+        framework_load_json(data=data)
+    problems = failure.value.errors
+    assert 'The file must have some text as its "version"' in problems
+    assert 'Level 1 must have a whole number from 0 to 32767 as its "number"' in problems
+    assert 'Skill 1 in area 1 must have some text as its "slug"' in problems
+    assert "Skill 2 in area 1 names a tier \"{'slug': 'all-staff'}\" that is not in \"tiers\"" in (
+        problems
+    )
+    assert 'Role 1 sets a target level "[3]" not in "levels"' in problems
+    assert not Framework.objects.exists()

@@ -282,3 +282,20 @@ def test_a_manual_key_result_with_a_measure_is_a_form_error(client_for, head, ob
 def test_objectives_key_results_and_check_ins_are_in_the_django_admin(admin_client):
     for model in ("objective", "keyresult", "checkin"):
         assert admin_client.get(f"/admin/okrs/{model}/").status_code == 200
+
+
+def test_a_check_in_dated_in_the_future_is_refused(client_for, manager, apprentices):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client_for(manager).post(
+        reverse("okrs:check_in", args=[apprentices.pk]),
+        check_in_data(
+            date_0=str(tomorrow.day), date_1=str(tomorrow.month), date_2=str(tomorrow.year)
+        ),
+    )
+    assert response.status_code == 200
+    assert "The date of the check-in must be today or in the past" in response.content.decode()
+    assert apprentices.check_ins.count() == 1

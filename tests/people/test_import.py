@@ -156,8 +156,11 @@ def test_the_upload_page_lists_every_bad_row(client_for, head):
     upload = SimpleUploadedFile("hr.csv", (HEADER + "A,bad,P,T,O,,\n").encode())
     page = client_for(head).post("/people/import/", {"file": upload}).content.decode()
     assert "govuk-error-summary" in page
-    assert "nothing was imported" in page
+    assert '<a href="#id_file">The file has 1 problem and nothing was imported.' in page
+    assert '<td class="govuk-table__cell">2</td>' in page
     assert "&quot;bad&quot; is not a valid email address" in page
+    upload_form = page.split('enctype="multipart/form-data"')[1].split("</form>")[0]
+    assert upload_form.count("csrfmiddlewaretoken") == 1
 
 
 @pytest.mark.django_db
@@ -168,6 +171,15 @@ def test_the_upload_page_rejects_a_file_that_is_not_csv(client_for, head):
 
 
 @pytest.mark.django_db
+def test_the_upload_page_rejects_a_file_that_is_not_utf8_text(client_for, head):
+    for content in ("name,email\n".encode("utf-16-le"), b"\xff\xfe\x00bad"):
+        upload = SimpleUploadedFile("hr.csv", content)
+        page = client_for(head).post("/people/import/", {"file": upload}).content.decode()
+        assert "The selected file must be saved as UTF-8 text" in page
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_the_upload_page_refuses_staff(client_for, alice):
     assert client_for(alice).get("/people/import/").status_code == 403
 
@@ -175,3 +187,36 @@ def test_the_upload_page_refuses_staff(client_for, alice):
 @pytest.mark.django_db
 def test_the_upload_page_refuses_leadership(client_for, leader):
     assert client_for(leader).get("/people/import/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_row_with_too_many_or_too_few_values_is_reported():
+    text = GOOD + "Extra Person,extra@example.org,Place,Planning,Officer,,,surplus\n"
+    text += "Short Person,short@example.org,Place\n"
+    assert errors_for(text) == [
+        "Line 5: the row has 8 values but the header row has 7",
+        "Line 6: the row has 3 values but the header row has 7",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_value_too_long_for_its_column_is_reported():
+    text = GOOD + f"{'N' * 201},long@example.org,Place,{'T' * 201},Officer,,\n"
+    assert errors_for(text) == [
+        "Line 5: name must be 200 characters or fewer",
+        "Line 5: team must be 200 characters or fewer",
+    ]
+    assert not User.objects.filter(email="long@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_an_imported_person_can_choose_a_password_by_the_reset_link(client):
+    from django.core import mail
+
+    people_import(text=GOOD)
+    client.post("/password-reset/", {"email": "Pat@example.org"})
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["pat@example.org"]
+    assert mail.outbox[0].subject == (
+        "Reset your password for the Digital capability self-assessment service"
+    )

@@ -60,3 +60,18 @@ def test_manage_refuses_staff(client_for, alice):
 @pytest.mark.django_db
 def test_manage_refuses_leadership(client_for, leader):
     assert client_for(leader).get("/manage/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_manage_page_links_to_everything_a_head_of_digital_runs(client_for, head):
+    page = client_for(head).get("/manage/").content.decode()
+    for url in (
+        "/people/import/",
+        "/framework/manage/",
+        "/assessments/cycles/",
+        "/assessments/team/",
+        "/okrs/",
+        "/roadmap/",
+        "/reports/",
+    ):
+        assert f'href="{url}"' in page, url

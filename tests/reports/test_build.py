@@ -266,3 +266,49 @@ def test_a_directorate_report_covers_that_directorate(organisation, leader):
     assert f"{headline['submitted']} of {headline['people']} people in Communities" in text
     assert "Libraries" in text  # the heatmap is by team
     assert "Place" not in text
+
+
+def test_every_heatmap_column_fits_on_the_page_with_the_starter_frameworks_many_areas(
+    organisation_report,
+):
+    """Seven long area names (as in the starter framework): no column may fall off the page.
+    pdftotext reads only what is inside the page, so a clipped column would be missing."""
+    from assessments.models import Assessment, Rating
+    from capability.models import CapabilityArea, Skill
+
+    cycle = organisation_report.cycle
+    framework = cycle.framework
+    tier = framework.tiers.get(slug="all-staff")
+    level_two = framework.levels.get(number=2)
+    names = [
+        "Users and ways of working",
+        "Security, privacy and risk",
+        "Money, suppliers and value",
+        "Leadership, culture and innovation",
+        "People and skills",
+    ]
+    for order, name in enumerate(names, start=10):
+        area = CapabilityArea.objects.create(
+            framework=framework, slug=f"area-{order}", name=name, order=order
+        )
+        skill = Skill.objects.create(
+            framework=framework, area=area, tier=tier, slug=f"skill-{order}", name=f"Skill {order}"
+        )
+        # Communities people in this cycle: everyone exactly at target (100%) in the new areas.
+        Rating.objects.bulk_create(
+            Rating(assessment=assessment, skill=skill, level=level_two, target=2)
+            for assessment in Assessment.objects.filter(
+                cycle=cycle, directorate__name="Communities"
+            )
+        )
+    services.report_build(report_id=organisation_report.pk)
+    report = Report.objects.get(pk=organisation_report.pk)
+    text = subprocess.run(
+        ["pdftotext", "-layout", report.file.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+    heatmap_page = next(page for page in text.split("\f") if "Capability heatmap" in page)
+    communities = next(line for line in heatmap_page.splitlines() if "Communities" in line)
+    assert communities.split()[-5:] == ["100%"] * 5
+    summary_page = next(page for page in text.split("\f") if "Executive summary" in page)
+    assert "Mean gap" in summary_page

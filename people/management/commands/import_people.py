@@ -19,6 +19,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error
         except UnicodeDecodeError as error:
             raise CommandError(f"{path} is not UTF-8 text") from error
+        if "\x00" in text:
+            raise CommandError(f"{path} is not UTF-8 text")
         try:
             result = people_import(text=text)
         except ImportFailed as failure:
