@@ -7,24 +7,7 @@ from django import forms
 
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
 from capability.validation import MAX_DESCRIPTOR_LENGTH, MAX_NAME_LENGTH
-from people.forms import GovukForm
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
-def _read_upload(upload: Any, extension: str, kind: str) -> str:
-    if not upload.name.lower().endswith(f".{extension}"):
-        raise forms.ValidationError(f"The selected file must be a {kind} file")
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError("The selected file must be smaller than 5MB")
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise forms.ValidationError("The selected file must be saved as UTF-8 text") from error
-    # A NUL character means a binary file (or UTF-16); PostgreSQL cannot store it as text.
-    if "\x00" in text:
-        raise forms.ValidationError("The selected file must be saved as UTF-8 text")
-    return text
+from people.forms import GovukForm, read_uploaded_text
 
 
 class TierFilterForm(forms.Form):
@@ -161,7 +144,7 @@ class FrameworkImportForm(GovukForm):
     )
 
     def clean_file(self) -> dict:
-        text = _read_upload(self.cleaned_data["file"], "json", "JSON")
+        text = read_uploaded_text(self.cleaned_data["file"], "json", "JSON")
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
@@ -207,4 +190,4 @@ class SkillsImportForm(GovukForm):
         )
 
     def clean_file(self) -> str:
-        return _read_upload(self.cleaned_data["file"], "csv", "CSV")
+        return read_uploaded_text(self.cleaned_data["file"], "csv", "CSV")

@@ -31,6 +31,25 @@ class GovukForm(GovukFormMixin, forms.Form):
     pass
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def read_uploaded_text(upload: Any, extension: str, kind: str) -> str:
+    """The text of an uploaded file, or a GOV.UK error message saying what is wrong with it."""
+    if not upload.name.lower().endswith(f".{extension}"):
+        raise forms.ValidationError(f"The selected file must be a {kind} file")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError("The selected file must be smaller than 5MB")
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise forms.ValidationError("The selected file must be saved as UTF-8 text") from error
+    # A NUL character means a binary file (or UTF-16); PostgreSQL cannot store it as text.
+    if "\x00" in text:
+        raise forms.ValidationError("The selected file must be saved as UTF-8 text")
+    return text
+
+
 def file_problems_message(count: int) -> str:
     """The error on an upload field when rows of the file are wrong (listed below the form)."""
     problems = "1 problem" if count == 1 else f"{count} problems"

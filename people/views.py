@@ -6,10 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from people import roles
-from people.forms import GovukForm, file_problems_message
+from people.forms import GovukForm, file_problems_message, read_uploaded_text
 from people.services import IMPORT_COLUMNS, ImportFailed, people_import
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class PeopleImportForm(GovukForm):
@@ -22,19 +20,7 @@ class PeopleImportForm(GovukForm):
     )
 
     def clean_file(self) -> str:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("The selected file must be a CSV")
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 5MB")
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError("The selected file must be saved as UTF-8 text") from error
-        # A NUL character means a binary file (or UTF-16); PostgreSQL cannot store it as text.
-        if "\x00" in text:
-            raise forms.ValidationError("The selected file must be saved as UTF-8 text")
-        return text
+        return read_uploaded_text(self.cleaned_data["file"], "csv", "CSV")
 
 
 @roles.head_of_digital_required
