@@ -2,7 +2,7 @@
 
 The import reads the whole file and checks every row before it writes anything, so a file with one
 bad row changes nothing. Re-importing updates people by email; people missing from the new file are
-marked inactive, never deleted, so their past assessments stay.
+marked inactive, never deleted, so their past assessments stay; they can no longer sign in.
 """
 
 from __future__ import annotations
@@ -201,9 +201,10 @@ def people_import(*, text: str) -> ImportResult:
                 result.created += 1
             else:
                 result.updated += 1
-                if user.full_name != row.name:
+                if user.full_name != row.name or not user.is_active:
                     user.full_name = row.name
-                    user.save(update_fields=["full_name"])
+                    user.is_active = True  # back in the HR file: back in the service
+                    user.save(update_fields=["full_name", "is_active"])
             profile, _ = StaffProfile.objects.update_or_create(
                 user=user,
                 defaults={
@@ -226,4 +227,9 @@ def people_import(*, text: str) -> ImportResult:
             .exclude(user__email__in=result.emails)
             .update(active=False)
         )
+        # Leavers lose access too. Superusers keep theirs so that nobody is locked out of the
+        # service by an HR file that leaves out its administrators.
+        User.objects.filter(profile__active=False, is_active=True, is_superuser=False).exclude(
+            email__in=result.emails
+        ).update(is_active=False)
     return result

@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 
 from people.models import StaffProfile, User
 from people.services import ImportFailed, people_import
+from tests.factories import StaffProfileFactory
 
 HEADER = "name,email,directorate,team,job title,line manager email,role\n"
 GOOD = HEADER + (
@@ -51,6 +52,39 @@ def test_people_missing_from_a_new_file_are_marked_inactive_not_deleted():
     assert result.deactivated == 1
     pat = StaffProfile.objects.get(user__email="pat@example.org")
     assert pat.active is False
+
+
+@pytest.mark.django_db
+def test_people_missing_from_a_new_file_can_no_longer_sign_in(client):
+    people_import(text=GOOD)
+    pat = User.objects.get(email="pat@example.org")
+    pat.set_password("a-long-password-for-pat")
+    pat.save()
+    people_import(text="\n".join(GOOD.splitlines()[:3]) + "\n")
+    response = client.post(
+        "/sign-in/", {"username": "pat@example.org", "password": "a-long-password-for-pat"}
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_people_back_in_a_later_file_can_sign_in_again():
+    people_import(text=GOOD)
+    people_import(text="\n".join(GOOD.splitlines()[:3]) + "\n")
+    people_import(text=GOOD)
+    assert User.objects.get(email="pat@example.org").is_active
+    assert StaffProfile.objects.get(user__email="pat@example.org").active
+
+
+@pytest.mark.django_db
+def test_an_import_never_locks_out_a_superuser():
+    admin = User.objects.create_superuser("admin@example.org", "a-long-admin-password")
+    StaffProfileFactory(user=admin)
+    people_import(text=GOOD)
+    admin.refresh_from_db()
+    assert admin.is_active
+    assert not admin.profile.active
 
 
 @pytest.mark.django_db
