@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
 from capability import selectors
 from capability.forms import (
@@ -44,6 +45,7 @@ def _person_in(request: HttpRequest, framework: Framework) -> dict:
     return {"role": role, "tier": tier, "targets": targets}
 
 
+@require_GET
 def framework_view(request: HttpRequest) -> HttpResponse:
     framework = selectors.published_framework()
     if framework is None:
@@ -62,6 +64,7 @@ def framework_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def expected_view(request: HttpRequest) -> HttpResponse:
     framework = selectors.published_framework()
     if framework is None:
@@ -99,6 +102,7 @@ def _next_step(levels: list[dict], from_number: int | None) -> dict | None:
     return above[0] if above else None
 
 
+@require_GET
 def skill_view(request: HttpRequest, skill_id: int) -> HttpResponse:
     skill = _skill_for_user(request, skill_id)
     levels = selectors.descriptors_by_level(skill)
@@ -245,6 +249,7 @@ def role_targets_view(request: HttpRequest, framework_id: int, role_id: int) -> 
 
 
 @roles.head_of_digital_required
+@require_GET
 def compare_view(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = _framework_for_head(framework_id)
     published = selectors.published_framework()
@@ -275,6 +280,7 @@ def publish_view(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @roles.head_of_digital_required
+@require_GET
 def export_view(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = _framework_for_head(framework_id)
     data = framework_export_json(framework=framework)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
 from okrs import selectors
 from okrs.forms import CheckInForm, KeyResultForm, ObjectiveForm
@@ -33,6 +34,7 @@ def _key_result_for_editing(request: HttpRequest, pk: int) -> KeyResult:
     return key_result
 
 
+@require_GET
 def objective_list(request: HttpRequest) -> HttpResponse:
     periods = selectors.periods()
     period = request.GET.get("period") or (periods[0] if periods else None)
@@ -50,6 +52,7 @@ def objective_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_object_or_404(Objective, pk=pk)
     return render(

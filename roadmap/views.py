@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from assessments import gaps
 from people import roles
@@ -18,6 +19,7 @@ from roadmap.services import initiative_save, milestone_save
 from roadmap.timeline import build_timeline
 
 
+@require_GET
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -30,6 +32,7 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def timeline(request: HttpRequest) -> HttpResponse:
     chart = build_timeline(list(selectors.initiatives()), timezone.localdate())
     return render(
@@ -39,6 +42,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_object_or_404(selectors.initiatives(), pk=pk)
     return render(
@@ -49,6 +53,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles.organisation_view_required
+@require_GET
 def unaddressed(request: HttpRequest) -> HttpResponse:
     cycle = gaps.latest_cycle()
     found = selectors.unaddressed_gaps(cycle, limit=10) if cycle else []
