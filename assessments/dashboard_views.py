@@ -16,6 +16,8 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from assessments import gaps
@@ -50,6 +52,20 @@ class Cell:
     numeric: bool = False
     header: bool = False
 
+    def html(self) -> str:
+        """The cell's markup (escaped), built once here rather than by template tags per cell."""
+        text = escape(self.text)
+        if self.href:
+            text = f'<a class="govuk-link" href="{escape(self.href)}">{text}</a>'
+        if self.header:
+            return f'<th scope="row" class="govuk-table__header">{text}</th>'
+        classes = "govuk-table__cell"
+        if self.numeric:
+            classes += " govuk-table__cell--numeric"
+        if self.heat:
+            classes += f" {escape(self.heat)}"
+        return f'<td class="{classes}">{text}</td>'
+
 
 @dataclass
 class Table:
@@ -58,6 +74,10 @@ class Table:
     head: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     csv_url: str = ""
+
+    def body(self) -> list[SafeString]:
+        """Each row's cells as markup, for the page (the CSV uses `rows`)."""
+        return [mark_safe("".join(cell.html() for cell in row)) for row in self.rows]
 
 
 def heat_class(mean_gap: Figure) -> str:

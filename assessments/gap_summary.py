@@ -3,9 +3,10 @@
 Ratings are summed per cycle and per "slice" (directorate, team, tier, role profile and skill)
 into GapSummary, and people are counted per slice and capability area into GapPeople. Each
 (cycle, team) is stamped with the number of assessments and the latest `updated_at` they were
-built from; before every read the engine compares the stamps with the assessments (one small
-index-only query) and rebuilds only the teams that changed. Every service that changes a rating
-also saves its assessment, so a submission or review is seen by the next read.
+built from; before every read the engine compares the stamps with the assessments (one grouped
+pass over the cycles' assessments, whose counts also give completion) and rebuilds only the
+teams that changed. Every service that changes a rating also saves its assessment, so a
+submission or review is seen by the next read.
 
 These tables are never a source of truth: `summary_refresh(cycle_ids=..., force=True)` rebuilds
 them from the ratings, and the engine reads ratings directly when it needs individuals.
@@ -16,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from django.db import models, transaction
 from django.db.models import Case, Count, Max, Q, Sum, Value, When
@@ -55,7 +57,11 @@ class GapSummary(models.Model):
 
     class Meta:
         app_label = "assessments"
-        indexes = [models.Index(fields=["cycle", "team_id"], name="gap_summary_cycle_team")]
+        indexes = [
+            models.Index(fields=["cycle", "team_id"], name="gap_summary_cycle_team"),
+            # One directorate's figures (its teams heatmap) read only that directorate's rows.
+            models.Index(fields=["cycle", "directorate_id"], name="gap_summary_cycle_dir"),
+        ]
 
     def __str__(self) -> str:
         return f"Gap summary {self.cycle_id}/{self.team_id}/{self.skill_id}"
@@ -74,7 +80,10 @@ class GapPeople(models.Model):
 
     class Meta:
         app_label = "assessments"
-        indexes = [models.Index(fields=["cycle", "team_id"], name="gap_people_cycle_team")]
+        indexes = [
+            models.Index(fields=["cycle", "team_id"], name="gap_people_cycle_team"),
+            models.Index(fields=["cycle", "directorate_id"], name="gap_people_cycle_dir"),
+        ]
 
     def __str__(self) -> str:
         return f"Gap people {self.cycle_id}/{self.team_id}/{self.area_id}"
@@ -103,43 +112,65 @@ class GapSummaryStamp(models.Model):
 Stamp = tuple[int, int, int, Any]  # assessments, submitted, reviewed, latest updated_at
 
 
-def _live_stamps(cycle_ids: list[int]) -> dict[tuple[int, int], Stamp]:
+class AssessmentCount(NamedTuple):
+    """Assessments of one cycle per snapshot directorate and team (None: no team)."""
+
+    cycle_id: int
+    directorate_id: int | None
+    team_id: int | None
+    assessments: int
+    submitted: int
+    reviewed: int
+    latest: Any
+
+
+def _live_counts(cycle_ids: list[int]) -> list[AssessmentCount]:
+    """One pass over the cycles' assessments (in a reading, remembered for `assessment_counts`).
+    A team's assessments share its directorate, so this is one row per team in practice."""
     from assessments.models import Assessment
 
     status = Assessment.Status
     rows = (
         Assessment.objects.filter(cycle_id__in=cycle_ids)
         .order_by()
-        .values("cycle_id", "team_id")
+        .values_list("cycle_id", "directorate_id", "team_id")
         .annotate(
-            count=Count("id"),
+            count=Count("*"),
             submitted=Count("id", filter=Q(status=status.SUBMITTED)),
             reviewed=Count("id", filter=Q(status=status.REVIEWED)),
             latest=Max("updated_at"),
         )
     )
-    return {
-        (row["cycle_id"], row["team_id"] or 0): (
-            row["count"],
-            row["submitted"],
-            row["reviewed"],
-            row["latest"],
+    counts = [AssessmentCount(*row) for row in rows]
+    reading = _reading.get()
+    if reading is not None:
+        reading.live = [row for row in reading.live if row.cycle_id not in cycle_ids] + counts
+        reading.live_cycles.update(cycle_ids)
+    return counts
+
+
+def _live_stamps(cycle_ids: list[int]) -> dict[tuple[int, int], Stamp]:
+    stamps: dict[tuple[int, int], Stamp] = {}
+    for row in _live_counts(cycle_ids):
+        key = (row.cycle_id, row.team_id or 0)
+        count, submitted, reviewed, latest = stamps.get(key, (0, 0, 0, None))
+        stamps[key] = (
+            count + row.assessments,
+            submitted + row.submitted,
+            reviewed + row.reviewed,
+            row.latest if latest is None or (row.latest and row.latest > latest) else latest,
         )
-        for row in rows
-    }
+    return stamps
 
 
 def _stale(cycle_ids: list[int]) -> dict[int, set[int]]:
     """Team keys per cycle whose summary no longer matches their assessments."""
     live = _live_stamps(cycle_ids)
     stored = {
-        (stamp.cycle_id, stamp.team_key): (
-            stamp.assessments,
-            stamp.submitted,
-            stamp.reviewed,
-            stamp.latest,
-        )
-        for stamp in GapSummaryStamp.objects.filter(cycle_id__in=cycle_ids)
+        (cycle_id, team_key): tuple(stamp)
+        for cycle_id, team_key, *stamp in GapSummaryStamp.objects.filter(
+            cycle_id__in=cycle_ids
+        ).values_list("cycle_id", "team_key", "assessments", "submitted", "reviewed", "latest")
     }
     stale: dict[int, set[int]] = {}
     for key in live.keys() | stored.keys():
@@ -172,30 +203,59 @@ def _rating_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) 
     Assessment.objects.filter(pk=instance.assessment_id).update(updated_at=timezone.now())
 
 
-_checked: ContextVar[set[int] | None] = ContextVar("gap_summary_checked", default=None)
+@dataclass
+class _Reading:
+    checked: set[int] = field(default_factory=set)  # cycles whose summary was checked
+    live: list[AssessmentCount] = field(default_factory=list)  # as found by that check
+    live_cycles: set[int] = field(default_factory=set)
+    memo: dict[Any, Any] = field(default_factory=dict)  # the engine's results, see reading_memo
+
+
+_reading: ContextVar[_Reading | None] = ContextVar("gap_summary_reading", default=None)
 
 
 @contextmanager
 def one_reading() -> Iterator[None]:
     """Within this block (a page, a CSV, a report) each cycle's summary is checked for freshness
-    once, not once per figure. Use it as a context manager or as a view decorator."""
-    token = _checked.set(set())
+    once, not once per figure, and the engine reads each set of summary rows once. Use it as a
+    context manager or as a view decorator."""
+    token = _reading.set(_Reading())
     try:
         yield
     finally:
-        _checked.reset(token)
+        _reading.reset(token)
+
+
+def reading_memo() -> dict[Any, Any] | None:
+    """A dict that lives as long as the current `one_reading()` block (None outside one), for
+    the engine to keep what it read from the summaries and the framework."""
+    reading = _reading.get()
+    return reading.memo if reading is not None else None
+
+
+def assessment_counts(*, cycle_ids: list[int]) -> list[AssessmentCount]:
+    """Assessments per cycle, snapshot directorate and team, with how many are submitted and
+    reviewed. In a `one_reading()` block these are the counts the freshness check found, so they
+    cost no query of their own."""
+    summary_refresh(cycle_ids=cycle_ids)
+    reading = _reading.get()
+    if reading is None or not reading.live_cycles.issuperset(cycle_ids):
+        return _live_counts(cycle_ids)
+    return [row for row in reading.live if row.cycle_id in cycle_ids]
 
 
 def summary_refresh(*, cycle_ids: list[int], force: bool = False) -> int:
     """Bring the summaries of these cycles up to date; returns how many teams were rebuilt.
     When nothing changed this costs two small queries (none when already checked in this
     `one_reading()` block)."""
-    checked = _checked.get()
-    if not force and checked is not None and checked.issuperset(cycle_ids):
+    reading = _reading.get()
+    if not force and reading is not None and reading.checked.issuperset(cycle_ids):
         return 0
     rebuilt = _refresh(cycle_ids, force)
-    if checked is not None:
-        checked.update(cycle_ids)
+    if reading is not None:
+        reading.checked.update(cycle_ids)
+        if rebuilt:
+            reading.memo.clear()
     return rebuilt
 
 

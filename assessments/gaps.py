@@ -25,7 +25,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from functools import wraps
+from operator import add, itemgetter
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from django.conf import settings
 from django.db.models import (
@@ -440,6 +442,67 @@ def _summary_filter(filters: Filters) -> Q:
     return q
 
 
+def _base_keys(filters: Filters) -> tuple[str, ...]:
+    """The finest grouping read once per reading: per directorate, tier and skill (and per team
+    when the figures are within one directorate), a few thousand rows at most."""
+    within_one = filters.directorate_id is not None or filters.team_id is not None
+    teams = ("team_id",) if within_one else ()
+    return ("cycle_id", "directorate_id", *teams, "tier_id", "skill_id", "area_id")
+
+
+def _summary_sums(
+    model: Any,
+    *,
+    cycle_ids: list[int],
+    filters: Filters,
+    keys: list[str],
+    columns: list[str],
+    skill_ids: Any = None,
+    area: bool | None = None,
+) -> list[tuple[tuple[Any, ...], list[int]]]:
+    """SUM of each column per keys, over the summary rows in `filters` (area: True for rows with
+    an area, False for rows without, None for both). Within a `one_reading()` block the rows
+    are read once at the finest grouping any figure needs and rolled up here, so the figures of
+    a page cost one query per summary table, not one per figure."""
+    rows = model.objects.filter(cycle_id__in=cycle_ids).filter(_summary_filter(filters))
+    if skill_ids is not None:
+        rows = rows.filter(skill_id__in=skill_ids)
+    base = _base_keys(filters)
+    if model is gap_summary.GapPeople:
+        base = tuple(key for key in base if key not in ("tier_id", "skill_id"))
+    memo = gap_summary.reading_memo()
+    if memo is None or skill_ids is not None or not set(keys) <= set(base):
+        if area is not None:
+            rows = rows.filter(area_id__isnull=not area)
+        sums = {f"{column}__sum": Sum(column) for column in columns}
+        return [
+            (tuple(row[key] for key in keys), [row[name] or 0 for name in sums])
+            for row in rows.order_by().values(*keys).annotate(**sums)
+        ]
+    memo_key = ("summary", model.__name__, tuple(cycle_ids), filters, tuple(columns))
+    base_rows = memo.get(memo_key)
+    if base_rows is None:
+        sums = {f"{column}__sum": Sum(column) for column in columns}
+        width = len(base)
+        # Sums over a group of NOT NULL columns are never NULL: no `or 0` needed here.
+        base_rows = [
+            (row[:width], row[width:])
+            for row in rows.order_by().values_list(*base).annotate(**sums)
+        ]
+        memo[memo_key] = base_rows
+    positions = [base.index(key) for key in keys]
+    pick = itemgetter(*positions) if len(positions) > 1 else lambda key: (key[positions[0]],)
+    area_position = base.index("area_id")
+    result: dict[tuple[Any, ...], tuple[int, ...]] = {}
+    for row_key, values in base_rows:
+        if area is not None and (row_key[area_position] is not None) is not area:
+            continue
+        key = pick(row_key)
+        totals = result.get(key)
+        result[key] = values if totals is None else tuple(map(add, totals, values))
+    return [(key, list(values)) for key, values in result.items()]
+
+
 def _aggregate_summary(
     *,
     cycle_ids: list[int],
@@ -452,40 +515,44 @@ def _aggregate_summary(
 ) -> dict[tuple[Any, ...], _Stats]:
     gap_summary.summary_refresh(cycle_ids=cycle_ids)
     keys = [SUMMARY_KEYS[key] for key in ("assessment__cycle_id", *group_by)]
-    rows = gap_summary.GapSummary.objects.filter(cycle_id__in=cycle_ids).filter(
-        _summary_filter(filters)
+    columns = ["ratings", "at_target", "gap_sum", *(f"level_{number}" for number in levels)]
+    rows = _summary_sums(
+        gap_summary.GapSummary,
+        cycle_ids=cycle_ids,
+        filters=filters,
+        keys=keys,
+        columns=columns,
+        skill_ids=skill_ids,
     )
-    if skill_ids is not None:
-        rows = rows.filter(skill_id__in=skill_ids)
-    sums = {
-        "ratings_sum": Sum("ratings"),
-        "at_target_sum": Sum("at_target"),
-        "gap_total": Sum("gap_sum"),
-        **{f"level_{number}_sum": Sum(f"level_{number}") for number in levels},
-    }
     result = {}
-    for row in rows.order_by().values(*keys).annotate(**sums):
-        result[tuple(row[key] for key in keys)] = _Stats(
-            people=row["ratings_sum"],
-            ratings=row["ratings_sum"],
-            at_target=row["at_target_sum"] or 0,
-            gap_sum=row["gap_total"] or 0,
-            distribution={number: row[f"level_{number}_sum"] or 0 for number in levels},
+    for key, (ratings, at_target, gap_sum, *counts) in rows:
+        result[key] = _Stats(
+            people=ratings,
+            ratings=ratings,
+            at_target=at_target,
+            gap_sum=gap_sum,
+            distribution=dict(zip(levels, counts, strict=True)),
         )
     if distinct_people:
-        people = gap_summary.GapPeople.objects.filter(cycle_id__in=cycle_ids).filter(
-            _summary_filter(filters)
-        )
         if "area_id" not in keys:
-            people = people.filter(area_id__isnull=True)
+            area = False
         elif not group_totals:
-            people = people.filter(area_id__isnull=False)
-        for row in people.order_by().values(*keys).annotate(total=Sum("people")):
-            key = tuple(row[name] for name in keys)
+            area = True
+        else:
+            area = None
+        people = _summary_sums(
+            gap_summary.GapPeople,
+            cycle_ids=cycle_ids,
+            filters=filters,
+            keys=keys,
+            columns=["people"],
+            area=area,
+        )
+        for key, (total,) in people:
             if key in result:
-                result[key].people = row["total"]
+                result[key].people = total
             elif key[-1] is None:  # a group's people over every area
-                result[key] = _Stats(people=row["total"])
+                result[key] = _Stats(people=total)
     return result
 
 
@@ -504,17 +571,50 @@ class _Context:
         return _framework_ids(self.cycle, self.previous)
 
 
+def _remembered(key: tuple[Any, ...], read: Any) -> Any:
+    """read(), once per `one_reading()` block (every time outside one)."""
+    memo = gap_summary.reading_memo()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 def _context(cycle: Cycle) -> _Context:
-    previous = previous_cycle(cycle)
-    return _Context(cycle, previous, _level_numbers(_framework_ids(cycle, previous)))
+    def read() -> tuple[Cycle | None, list[int]]:
+        previous = previous_cycle(cycle)
+        return previous, _level_numbers(_framework_ids(cycle, previous))
+
+    previous, levels = _remembered(("context", cycle.pk), read)
+    return _Context(cycle, previous, list(levels))
 
 
 def _skills(context: _Context) -> list[Skill]:
     """Skills of both cycles' frameworks (the current ones first, in framework order)."""
     return list(
-        Skill.objects.filter(framework_id__in=context.framework_ids)
-        .select_related("area", "tier")
-        .order_by("area__order", "area__name", "tier__number", "order", "name")
+        _remembered(
+            ("skills", *sorted(context.framework_ids)),
+            lambda: list(
+                Skill.objects.filter(framework_id__in=context.framework_ids)
+                .select_related("area", "tier")
+                .order_by("area__order", "area__name", "tier__number", "order", "name")
+            ),
+        )
+    )
+
+
+def _areas(context: _Context) -> list[CapabilityArea]:
+    """Capability areas of both cycles' frameworks, in framework order."""
+    return list(
+        _remembered(
+            ("areas", *sorted(context.framework_ids)),
+            lambda: list(
+                CapabilityArea.objects.filter(framework_id__in=context.framework_ids).order_by(
+                    "order", "name"
+                )
+            ),
+        )
     )
 
 
@@ -541,20 +641,57 @@ def _split(
     return current, previous
 
 
-# --- Public API ---------------------------------------------------------------------------------
-
-
-def headline(*, cycle: Cycle, filters: Filters = Filters()) -> dict[str, Any]:
-    """Completion, share at target and mean gap over everyone in `filters`, with changes."""
-    context = _context(cycle)
-    completion_rows = (
-        Assessment.objects.filter(cycle_id__in=context.cycle_ids)
+def _assessed(cycle_ids: list[int], filters: Filters) -> dict[int, dict[str, int]]:
+    """Per cycle with any, the people in `filters` with an assessment and how many of those are
+    submitted or reviewed. Filters on directorate and team read the counts the summary's
+    freshness check already made (no query of their own in a reading); others count here."""
+    if filters.person_ids is None and filters.tier_id is None and filters.role_profile_id is None:
+        completion: dict[int, dict[str, int]] = {}
+        for row in gap_summary.assessment_counts(cycle_ids=cycle_ids):
+            if filters.directorate_id is not None and row.directorate_id != filters.directorate_id:
+                continue
+            if filters.team_id is not None and row.team_id != filters.team_id:
+                continue
+            counts = completion.setdefault(row.cycle_id, {"people": 0, "submitted": 0})
+            counts["people"] += row.assessments
+            counts["submitted"] += row.submitted + row.reviewed
+        return completion
+    rows = (
+        Assessment.objects.filter(cycle_id__in=cycle_ids)
         .filter(_assessment_filter(filters, ""))
         .order_by()
         .values("cycle_id")
         .annotate(people=Count("id"), submitted=Count("id", filter=Q(status__in=COUNTED)))
     )
-    completion = {row["cycle_id"]: dict(row) for row in completion_rows}
+    return {
+        row["cycle_id"]: {"people": row["people"], "submitted": row["submitted"]} for row in rows
+    }
+
+
+# --- Public API ---------------------------------------------------------------------------------
+
+_Function = TypeVar("_Function", bound=Any)
+
+
+def _a_reading(function: _Function) -> _Function:
+    """Run the function in a `one_reading()` block of its own when it is not already in one, so
+    even a single figure checks the summary once and reads it once."""
+
+    @wraps(function)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if gap_summary.reading_memo() is not None:
+            return function(*args, **kwargs)
+        with one_reading():
+            return function(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+@_a_reading
+def headline(*, cycle: Cycle, filters: Filters = Filters()) -> dict[str, Any]:
+    """Completion, share at target and mean gap over everyone in `filters`, with changes."""
+    context = _context(cycle)
+    completion = _assessed(context.cycle_ids, filters)
     cycles = [cycle] + ([context.previous] if context.previous else [])
     for cycle_id, extra in _never_started(cycles, filters).items():
         row = completion.setdefault(cycle_id, {"people": 0, "submitted": 0})
@@ -563,7 +700,7 @@ def headline(*, cycle: Cycle, filters: Filters = Filters()) -> dict[str, Any]:
         cycle_ids=context.cycle_ids,
         filters=filters,
         group_by=(),
-        levels=[],
+        levels=context.levels,  # unused here, but the same summary read as the other figures
         distinct_people=True,
     )
     now, before = _split(stats, context, key_map=lambda keys: "all")
@@ -591,6 +728,7 @@ def headline(*, cycle: Cycle, filters: Filters = Filters()) -> dict[str, Any]:
     }
 
 
+@_a_reading
 def skill_figures(*, cycle: Cycle, filters: Filters = Filters()) -> list[SkillFigure]:
     """A figure for every skill of the cycle's framework, in framework order."""
     context = _context(cycle)
@@ -611,13 +749,10 @@ def skill_figures(*, cycle: Cycle, filters: Filters = Filters()) -> list[SkillFi
     ]
 
 
+@_a_reading
 def area_figures(*, cycle: Cycle, filters: Filters = Filters()) -> list[AreaFigure]:
     context = _context(cycle)
-    areas = list(
-        CapabilityArea.objects.filter(framework_id__in=context.framework_ids).order_by(
-            "order", "name"
-        )
-    )
+    areas = _areas(context)
     current_by_id = _slug_map(areas, cycle.framework_id)
     stats = _aggregate(
         cycle_ids=context.cycle_ids,
@@ -634,6 +769,7 @@ def area_figures(*, cycle: Cycle, filters: Filters = Filters()) -> list[AreaFigu
     ]
 
 
+@_a_reading
 def group_area_figures(
     *,
     cycle: Cycle,
@@ -644,11 +780,7 @@ def group_area_figures(
     if by not in ("directorate", "team"):
         raise ValueError(f"Group by 'directorate' or 'team', not {by!r}")
     context = _context(cycle)
-    areas = list(
-        CapabilityArea.objects.filter(framework_id__in=context.framework_ids).order_by(
-            "order", "name"
-        )
-    )
+    areas = _areas(context)
     current_by_id = _slug_map(areas, cycle.framework_id)
     group_field = f"assessment__{by}_id"
     stats = _aggregate(
@@ -700,6 +832,7 @@ def group_area_figures(
     return rows
 
 
+@_a_reading
 def biggest_gaps_by_tier(
     *, cycle: Cycle, filters: Filters = Filters(), limit: int = 5
 ) -> dict[Tier, list[SkillFigure]]:
@@ -743,6 +876,7 @@ def biggest_gaps_by_tier(
     return result
 
 
+@_a_reading
 def skill_figure(*, cycle: Cycle, skill: Skill, filters: Filters = Filters()) -> SkillFigure:
     """One skill's figure (for a drill-down to its distribution)."""
     context = _context(cycle)
@@ -769,6 +903,7 @@ def skill_figure(*, cycle: Cycle, skill: Skill, filters: Filters = Filters()) ->
     )
 
 
+@_a_reading
 def measure_value(
     *,
     cycle: Cycle,
