@@ -1,0 +1,85 @@
+"""The gap engine: the only code that turns ratings into figures.
+
+Dashboards, CSV exports, computed key results and the PDF report all read from here, so a number
+means the same thing everywhere. Every figure is computed by the database with aggregates, in a
+fixed number of queries whatever the size of the organisation, and small-group suppression is
+applied here so no page or export can forget it.
+
+Rules
+- The level used is the manager's agreed level where there is one, else the self-assessed level.
+- Gap = max(target - level used, 0), with the target snapshotted on the rating.
+- Only submitted and reviewed assessments count towards shares, gaps and distributions.
+- Per skill, each person has one rating, so a skill figure is over people. Area, group and
+  headline shares and mean gaps are over every rating (person and skill) they cover; their
+  `people` is the number of different people those ratings come from.
+- Completion is over everyone asked to take part: people with an assessment in the cycle, and
+  people who never started one (an assessment row is made only when someone starts). For an open
+  cycle that is every active person without one; for a closed cycle, everyone emailed about it
+  (invitation or reminder) without one. Those are grouped by their current team and role.
+- A figure over fewer than settings.SMALL_GROUP_THRESHOLD people is suppressed.
+- "Change" compares with the previous cycle, matching skills, areas and tiers by slug so that a
+  change of framework version between cycles still lines up.
+
+Modules
+- types: the result types (Filters, Figure, SkillFigure, ...) and small-group suppression.
+- queries: the cycles compared, filters on people and assessments, the ratings that count.
+- aggregation: sums per group, from the summary tables or the ratings themselves.
+- reading: what one `one_reading()` block reads once (cycles, levels, skills, areas).
+- figures: the figures pages, exports and key results ask for.
+- people: a line manager's reports, one by one.
+"""
+
+from assessments.gap_summary import one_reading
+from assessments.gaps.figures import (
+    area_figures,
+    biggest_gaps_by_tier,
+    group_area_figures,
+    headline,
+    measure_value,
+    skill_figure,
+    skill_figures,
+)
+from assessments.gaps.people import people_ratings
+from assessments.gaps.queries import COUNTED, counted_ratings, latest_cycle, previous_cycle
+from assessments.gaps.types import (
+    NO_DATA,
+    AreaFigure,
+    Figure,
+    Filters,
+    GroupFigure,
+    Measure,
+    PersonRating,
+    PersonRow,
+    SkillFigure,
+    figure,
+    suppressed_text,
+    threshold,
+)
+
+__all__ = [
+    "COUNTED",
+    "NO_DATA",
+    "AreaFigure",
+    "Figure",
+    "Filters",
+    "GroupFigure",
+    "Measure",
+    "PersonRating",
+    "PersonRow",
+    "SkillFigure",
+    "area_figures",
+    "biggest_gaps_by_tier",
+    "counted_ratings",
+    "figure",
+    "group_area_figures",
+    "headline",
+    "latest_cycle",
+    "measure_value",
+    "one_reading",
+    "people_ratings",
+    "previous_cycle",
+    "skill_figure",
+    "skill_figures",
+    "suppressed_text",
+    "threshold",
+]

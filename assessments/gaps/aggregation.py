@@ -1,0 +1,208 @@
+"""Sums per group (ratings, ratings at target, gap levels, people, levels): from the summary
+tables when the figures are over groups, from the ratings themselves when over named people."""
+
+from __future__ import annotations
+
+from operator import add, itemgetter
+from typing import Any
+
+from django.db.models import Case, Count, Q, Sum, Value, When
+
+from assessments import gap_summary
+from assessments.gaps.queries import counted_ratings
+from assessments.gaps.types import Filters, _Stats
+from capability.models import RoleProfile, Tier
+
+
+def _aggregate(
+    *,
+    cycle_ids: list[int],
+    filters: Filters,
+    group_by: tuple[str, ...],
+    levels: list[int],
+    distinct_people: bool,
+    skill_ids: Any = None,
+    group_totals: bool = False,
+) -> dict[tuple[Any, ...], _Stats]:
+    """Sums per (cycle, *group_by), keyed by those values: from the summary tables when the
+    figures are over groups, from the ratings themselves when they are over named people."""
+    if filters.person_ids is None and max(levels, default=0) <= gap_summary.MAX_LEVEL:
+        return _aggregate_summary(
+            cycle_ids=cycle_ids,
+            filters=filters,
+            group_by=group_by,
+            levels=levels,
+            distinct_people=distinct_people,
+            skill_ids=skill_ids,
+            group_totals=group_totals,
+        )
+    aggregates: dict[str, Any] = {
+        "ratings": Count("id"),
+        "at_target": Sum(Case(When(gap=0, then=Value(1)), default=Value(0))),
+        "gap_sum": Sum("gap"),
+    }
+    # One rating per person and skill: counting ratings per skill counts people without DISTINCT.
+    aggregates["people"] = Count("assessment_id", distinct=True) if distinct_people else Count("id")
+    for number in levels:
+        aggregates[f"level_{number}"] = Sum(
+            Case(When(used=number, then=Value(1)), default=Value(0))
+        )
+    keys = ("assessment__cycle_id", *group_by)
+    ratings = counted_ratings(cycle_ids, filters)
+    if skill_ids is not None:
+        ratings = ratings.filter(skill_id__in=skill_ids)
+    rows = ratings.values(*keys).annotate(**aggregates)
+    result = {}
+    for row in rows:
+        result[tuple(row[key] for key in keys)] = _Stats(
+            people=row["people"],
+            ratings=row["ratings"],
+            at_target=row["at_target"] or 0,
+            gap_sum=row["gap_sum"] or 0,
+            distribution={number: row[f"level_{number}"] or 0 for number in levels},
+        )
+    if group_totals:  # people per group over every area, keyed with None for the last key
+        totals = ratings.values(*keys[:-1]).annotate(people=Count("assessment_id", distinct=True))
+        for row in totals:
+            key = (*(row[name] for name in keys[:-1]), None)
+            result[key] = _Stats(people=row["people"])
+    return result
+
+
+SUMMARY_KEYS = {
+    "assessment__cycle_id": "cycle_id",
+    "assessment__directorate_id": "directorate_id",
+    "assessment__team_id": "team_id",
+    "assessment__tier_id": "tier_id",
+    "skill_id": "skill_id",
+    "skill__area_id": "area_id",
+}
+
+
+def _summary_filter(filters: Filters) -> Q:
+    q = Q()
+    if filters.directorate_id is not None:
+        q &= Q(directorate_id=filters.directorate_id)
+    if filters.team_id is not None:
+        q &= Q(team_id=filters.team_id)
+    if filters.tier_id is not None:
+        slug = Tier.objects.filter(pk=filters.tier_id).values("slug")
+        q &= Q(tier_id__in=Tier.objects.filter(slug__in=slug).values("id"))
+    if filters.role_profile_id is not None:
+        slug = RoleProfile.objects.filter(pk=filters.role_profile_id).values("slug")
+        q &= Q(role_profile_id__in=RoleProfile.objects.filter(slug__in=slug).values("id"))
+    return q
+
+
+def _base_keys(filters: Filters) -> tuple[str, ...]:
+    """The finest grouping read once per reading: per directorate, tier and skill (and per team
+    when the figures are within one directorate), a few thousand rows at most."""
+    within_one = filters.directorate_id is not None or filters.team_id is not None
+    teams = ("team_id",) if within_one else ()
+    return ("cycle_id", "directorate_id", *teams, "tier_id", "skill_id", "area_id")
+
+
+def _summary_sums(
+    model: Any,
+    *,
+    cycle_ids: list[int],
+    filters: Filters,
+    keys: list[str],
+    columns: list[str],
+    skill_ids: Any = None,
+    area: bool | None = None,
+) -> list[tuple[tuple[Any, ...], list[int]]]:
+    """SUM of each column per keys, over the summary rows in `filters` (area: True for rows with
+    an area, False for rows without, None for both). Within a `one_reading()` block the rows
+    are read once at the finest grouping any figure needs and rolled up here, so the figures of
+    a page cost one query per summary table, not one per figure."""
+    rows = model.objects.filter(cycle_id__in=cycle_ids).filter(_summary_filter(filters))
+    if skill_ids is not None:
+        rows = rows.filter(skill_id__in=skill_ids)
+    base = _base_keys(filters)
+    if model is gap_summary.GapPeople:
+        base = tuple(key for key in base if key not in ("tier_id", "skill_id"))
+    memo = gap_summary.reading_memo()
+    if memo is None or skill_ids is not None or not set(keys) <= set(base):
+        if area is not None:
+            rows = rows.filter(area_id__isnull=not area)
+        sums = {f"{column}__sum": Sum(column) for column in columns}
+        return [
+            (tuple(row[key] for key in keys), [row[name] or 0 for name in sums])
+            for row in rows.order_by().values(*keys).annotate(**sums)
+        ]
+    memo_key = ("summary", model.__name__, tuple(cycle_ids), filters, tuple(columns))
+    base_rows = memo.get(memo_key)
+    if base_rows is None:
+        sums = {f"{column}__sum": Sum(column) for column in columns}
+        width = len(base)
+        # Sums over a group of NOT NULL columns are never NULL: no `or 0` needed here.
+        base_rows = [
+            (row[:width], row[width:])
+            for row in rows.order_by().values_list(*base).annotate(**sums)
+        ]
+        memo[memo_key] = base_rows
+    positions = [base.index(key) for key in keys]
+    pick = itemgetter(*positions) if len(positions) > 1 else lambda key: (key[positions[0]],)
+    area_position = base.index("area_id")
+    result: dict[tuple[Any, ...], tuple[int, ...]] = {}
+    for row_key, values in base_rows:
+        if area is not None and (row_key[area_position] is not None) is not area:
+            continue
+        key = pick(row_key)
+        totals = result.get(key)
+        result[key] = values if totals is None else tuple(map(add, totals, values))
+    return [(key, list(values)) for key, values in result.items()]
+
+
+def _aggregate_summary(
+    *,
+    cycle_ids: list[int],
+    filters: Filters,
+    group_by: tuple[str, ...],
+    levels: list[int],
+    distinct_people: bool,
+    skill_ids: Any,
+    group_totals: bool = False,
+) -> dict[tuple[Any, ...], _Stats]:
+    gap_summary.summary_refresh(cycle_ids=cycle_ids)
+    keys = [SUMMARY_KEYS[key] for key in ("assessment__cycle_id", *group_by)]
+    columns = ["ratings", "at_target", "gap_sum", *(f"level_{number}" for number in levels)]
+    rows = _summary_sums(
+        gap_summary.GapSummary,
+        cycle_ids=cycle_ids,
+        filters=filters,
+        keys=keys,
+        columns=columns,
+        skill_ids=skill_ids,
+    )
+    result = {}
+    for key, (ratings, at_target, gap_sum, *counts) in rows:
+        result[key] = _Stats(
+            people=ratings,
+            ratings=ratings,
+            at_target=at_target,
+            gap_sum=gap_sum,
+            distribution=dict(zip(levels, counts, strict=True)),
+        )
+    if distinct_people:
+        if "area_id" not in keys:
+            area = False
+        elif not group_totals:
+            area = True
+        else:
+            area = None
+        people = _summary_sums(
+            gap_summary.GapPeople,
+            cycle_ids=cycle_ids,
+            filters=filters,
+            keys=keys,
+            columns=["people"],
+            area=area,
+        )
+        for key, (total,) in people:
+            if key in result:
+                result[key].people = total
+            elif key[-1] is None:  # a group's people over every area
+                result[key] = _Stats(people=total)
+    return result

@@ -1,0 +1,120 @@
+"""What one `one_reading()` block reads once: the cycles compared, their levels, skills and areas,
+and lining up the previous cycle's rows with the current framework's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from assessments import gap_summary
+from assessments.gap_summary import one_reading
+from assessments.gaps.queries import _cycle_ids, _framework_ids, _level_numbers, previous_cycle
+from assessments.gaps.types import _Stats
+from assessments.models import Cycle
+from capability.models import CapabilityArea, Skill
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+@dataclass
+class _Context:
+    cycle: Cycle
+    previous: Cycle | None
+    levels: list[int]
+
+    @property
+    def cycle_ids(self) -> list[int]:
+        return _cycle_ids(self.cycle, self.previous)
+
+    @property
+    def framework_ids(self) -> list[int]:
+        return _framework_ids(self.cycle, self.previous)
+
+
+def _remembered(key: tuple[Any, ...], read: Any) -> Any:
+    """read(), once per `one_reading()` block (every time outside one)."""
+    memo = gap_summary.reading_memo()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
+def _context(cycle: Cycle) -> _Context:
+    def read() -> tuple[Cycle | None, list[int]]:
+        previous = previous_cycle(cycle)
+        return previous, _level_numbers(_framework_ids(cycle, previous))
+
+    previous, levels = _remembered(("context", cycle.pk), read)
+    return _Context(cycle, previous, list(levels))
+
+
+def _skills(context: _Context) -> list[Skill]:
+    """Skills of both cycles' frameworks (the current ones first, in framework order)."""
+    return list(
+        _remembered(
+            ("skills", *sorted(context.framework_ids)),
+            lambda: list(
+                Skill.objects.filter(framework_id__in=context.framework_ids)
+                .select_related("area", "tier")
+                .order_by("area__order", "area__name", "tier__number", "order", "name")
+            ),
+        )
+    )
+
+
+def _areas(context: _Context) -> list[CapabilityArea]:
+    """Capability areas of both cycles' frameworks, in framework order."""
+    return list(
+        _remembered(
+            ("areas", *sorted(context.framework_ids)),
+            lambda: list(
+                CapabilityArea.objects.filter(framework_id__in=context.framework_ids).order_by(
+                    "order", "name"
+                )
+            ),
+        )
+    )
+
+
+def _slug_map(objects: Iterable[Any], framework_id: int) -> dict[int, Any]:
+    """Map every object's id (in either framework) to the current framework's object with the
+    same slug, so previous-cycle rows line up with current ones."""
+    objects = list(objects)
+    by_slug = {obj.slug: obj for obj in objects if obj.framework_id == framework_id}
+    return {obj.pk: by_slug[obj.slug] for obj in objects if obj.slug in by_slug}
+
+
+def _split(
+    stats: dict[tuple[Any, ...], _Stats], context: _Context, key_map: Any = None
+) -> tuple[dict[Any, _Stats], dict[Any, _Stats]]:
+    """Split (cycle, *keys) rows into current and previous dicts keyed by the mapped keys."""
+    current: dict[Any, _Stats] = {}
+    previous: dict[Any, _Stats] = {}
+    for (cycle_id, *keys), value in stats.items():
+        key = key_map(keys) if key_map else (keys[0] if len(keys) == 1 else tuple(keys))
+        if key is None:
+            continue
+        target = current if cycle_id == context.cycle.pk else previous
+        target[key] = value
+    return current, previous
+
+
+_Function = TypeVar("_Function", bound=Any)
+
+
+def _a_reading(function: _Function) -> _Function:
+    """Run the function in a `one_reading()` block of its own when it is not already in one, so
+    even a single figure checks the summary once and reads it once."""
+
+    @wraps(function)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if gap_summary.reading_memo() is not None:
+            return function(*args, **kwargs)
+        with one_reading():
+            return function(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

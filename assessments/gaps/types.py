@@ -1,0 +1,188 @@
+"""The gap engine's result types, and the small-group suppression every figure goes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.conf import settings
+
+from capability.models import CapabilityArea, Skill
+from people.models import StaffProfile
+
+Measure = Literal["completion", "share_at_target", "mean_gap"]
+
+
+def threshold() -> int:
+    return settings.SMALL_GROUP_THRESHOLD
+
+
+def suppressed_text() -> str:
+    return f"fewer than {threshold()} responses"
+
+
+# --- Result types -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which people a figure is over. Every field is optional; None means no filter."""
+
+    directorate_id: int | None = None
+    team_id: int | None = None
+    person_ids: tuple[int, ...] | None = None  # StaffProfile ids, e.g. a line manager's reports
+    tier_id: int | None = None  # the assessment's snapshot tier
+    role_profile_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number, or the reason there is none."""
+
+    value: float | None
+    people: int
+    suppressed: bool
+
+    def display(self, places: int = 0, suffix: str = "") -> str:
+        if self.suppressed:
+            return suppressed_text()
+        if self.value is None:
+            return "no responses"
+        return f"{self.value:.{places}f}{suffix}"
+
+    def display_change(self, places: int = 0, suffix: str = "") -> str:
+        """Like display() but with a sign, for changes since the previous cycle."""
+        if self.suppressed or self.value is None:
+            return self.display(places, suffix)
+        return f"{self.value:+.{places}f}{suffix}"
+
+    @property
+    def available(self) -> bool:
+        return self.value is not None
+
+
+NO_DATA = Figure(value=None, people=0, suppressed=False)
+
+
+@dataclass(frozen=True)
+class _Figures:
+    people: int
+    suppressed: bool
+    share_at_target: Figure
+    mean_gap: Figure
+    distribution: dict[int, int] | None
+    change_share_at_target: Figure
+    change_mean_gap: Figure
+
+
+@dataclass(frozen=True)
+class SkillFigure(_Figures):
+    skill: Skill = field(default=None)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class AreaFigure(_Figures):
+    area: CapabilityArea = field(default=None)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class GroupFigure:
+    """One heatmap row: a directorate or a team, with a figure per area (area id -> figure)."""
+
+    label: str
+    directorate_id: int | None
+    team_id: int | None
+    areas: dict[int, AreaFigure]
+    people: int = 0
+
+
+@dataclass(frozen=True)
+class PersonRating:
+    """One of a line manager's direct reports on one skill (never aggregated, never suppressed)."""
+
+    person_id: int
+    skill_id: int
+    level: int  # the level used
+    self_level: int
+    agreed_level: int | None
+    target: int
+    gap: int
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person: StaffProfile
+    status: str | None  # the assessment's status label, None when they have none this cycle
+    ratings: dict[int, PersonRating]  # skill id -> rating
+
+    @property
+    def total_gap(self) -> int:
+        return sum(rating.gap for rating in self.ratings.values())
+
+    @property
+    def at_target(self) -> int:
+        """How many of this person's skills are at or above target."""
+        return sum(1 for rating in self.ratings.values() if rating.gap == 0)
+
+
+# --- Building figures from aggregate rows --------------------------------------------------------
+
+
+@dataclass
+class _Stats:
+    """Sums from one aggregate row: people, ratings, ratings at target, gap levels, levels."""
+
+    people: int = 0
+    ratings: int = 0
+    at_target: int = 0
+    gap_sum: int = 0
+    distribution: dict[int, int] = field(default_factory=dict)
+
+
+def figure(value: float | None, people: int) -> Figure:
+    """A Figure, suppressed when it is over fewer people than the threshold."""
+    if people == 0:
+        return NO_DATA
+    if people < threshold():
+        return Figure(value=None, people=people, suppressed=True)
+    return Figure(value=value, people=people, suppressed=False)
+
+
+def _change(current: Figure, previous: Figure) -> Figure:
+    if current.suppressed or previous.suppressed:
+        return Figure(value=None, people=current.people, suppressed=current.people > 0)
+    if current.value is None or previous.value is None:
+        return Figure(value=None, people=current.people, suppressed=False)
+    return Figure(value=current.value - previous.value, people=current.people, suppressed=False)
+
+
+def _share(stats: _Stats | None) -> Figure:
+    if stats is None or stats.ratings == 0:
+        return figure(None, stats.people if stats else 0)
+    return figure(100.0 * stats.at_target / stats.ratings, stats.people)
+
+
+def _mean_gap(stats: _Stats | None) -> Figure:
+    if stats is None or stats.ratings == 0:
+        return figure(None, stats.people if stats else 0)
+    return figure(stats.gap_sum / stats.ratings, stats.people)
+
+
+def _figures(current: _Stats | None, previous: _Stats | None, levels: list[int]) -> dict[str, Any]:
+    share, gap = _share(current), _mean_gap(current)
+    people = current.people if current else 0
+    suppressed = 0 < people < threshold()
+    distribution = None
+    if current is not None and not suppressed:
+        distribution = {number: current.distribution.get(number, 0) for number in levels}
+    elif current is None:
+        distribution = dict.fromkeys(levels, 0)
+    return {
+        "people": people,
+        "suppressed": suppressed,
+        "share_at_target": share,
+        "mean_gap": gap,
+        "distribution": distribution,
+        "change_share_at_target": _change(share, _share(previous)),
+        "change_mean_gap": _change(gap, _mean_gap(previous)),
+    }
