@@ -1,21 +1,21 @@
 from django.urls import URLPattern, path
 
-from assessments import views
+from assessments.views import cycles, journey, results, review
 
 urlpatterns: list[URLPattern] = [
-    path("mine/", views.mine, name="mine"),
-    path("mine/start/", views.start, name="start"),
-    path("mine/<int:assessment_id>/", views.task_list, name="task_list"),
-    path("mine/<int:assessment_id>/areas/<slug:area_slug>/", views.area, name="area"),
-    path("mine/<int:assessment_id>/check/", views.check, name="check"),
-    path("mine/<int:assessment_id>/submitted/", views.confirmation, name="confirmation"),
-    path("results/", views.results, name="results"),
-    path("results/<int:assessment_id>/", views.results_for, name="results_for"),
-    path("team/", views.team, name="team"),
-    path("review/<int:assessment_id>/", views.review, name="review"),
-    path("cycles/", views.cycles, name="cycles"),
-    path("cycles/new/", views.cycle_create, name="cycle_create"),
-    path("cycles/<int:cycle_id>/", views.cycle_detail, name="cycle_detail"),
-    path("cycles/<int:cycle_id>/open/", views.cycle_open, name="cycle_open"),
-    path("cycles/<int:cycle_id>/close/", views.cycle_close, name="cycle_close"),
+    path("mine/", journey.mine, name="mine"),
+    path("mine/start/", journey.start, name="start"),
+    path("mine/<int:assessment_id>/", journey.task_list, name="task_list"),
+    path("mine/<int:assessment_id>/areas/<slug:area_slug>/", journey.area, name="area"),
+    path("mine/<int:assessment_id>/check/", journey.check, name="check"),
+    path("mine/<int:assessment_id>/submitted/", journey.confirmation, name="confirmation"),
+    path("results/", results.results, name="results"),
+    path("results/<int:assessment_id>/", results.results_for, name="results_for"),
+    path("team/", review.team, name="team"),
+    path("review/<int:assessment_id>/", review.review, name="review"),
+    path("cycles/", cycles.cycles, name="cycles"),
+    path("cycles/new/", cycles.cycle_create, name="cycle_create"),
+    path("cycles/<int:cycle_id>/", cycles.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:cycle_id>/open/", cycles.cycle_open, name="cycle_open"),
+    path("cycles/<int:cycle_id>/close/", cycles.cycle_close, name="cycle_close"),
 ]

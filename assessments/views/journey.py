@@ -1,70 +1,29 @@
-"""The self-assessment journey, results, line-manager review and cycle management.
+"""The staff journey: start, task list, an area's questions, check your answers, submit.
 
-Every view that takes an id fetches its object through a helper that checks the user may see
-it and raises 404 otherwise, so nobody learns whether another person's assessment exists.
+An answer posted after the session expired is kept and replayed once the person signs in again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
-from assessments.forms import AreaForm, CycleForm, ReviewForm
+from assessments.forms import AreaForm
 from assessments.models import Assessment, Cycle, Rating
+from assessments.views._common import _editable, _own_assessment, _profile
 from capability.models import CapabilityArea
-from people import roles
-from people.models import StaffProfile
 
 # Answers posted after the session expired wait here (in the new, anonymous session) until the
 # person signs in again and lands back on the page they were filling in.
 PENDING_ANSWERS = "assessments_pending_answers"
-
-
-def _profile(request: HttpRequest) -> StaffProfile:
-    profile = roles.staff_profile(request.user)
-    if profile is None:
-        raise Http404("You do not have a staff profile, so you have no self-assessment.")
-    return profile
-
-
-def _own_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
-    return get_object_or_404(
-        Assessment.objects.select_related(
-            "cycle__framework", "person__user", "person__line_manager", "tier", "role_profile"
-        ),
-        pk=assessment_id,
-        person__user=request.user,
-    )
-
-
-def _reviewable_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("cycle__framework", "person__user", "reviewed_by"),
-        pk=assessment_id,
-    )
-    if not services.can_review(request.user, assessment):
-        raise Http404
-    return assessment
-
-
-def _cycle_for_head(request: HttpRequest, cycle_id: int) -> Cycle:
-    return get_object_or_404(Cycle.objects.select_related("framework"), pk=cycle_id)
-
-
-def _editable(assessment: Assessment) -> bool:
-    return assessment.cycle.is_open and not assessment.is_complete
-
-
-# The staff journey -------------------------------------------------------------------------------
 
 
 def mine(request: HttpRequest) -> HttpResponse:
@@ -307,168 +266,3 @@ def confirmation(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if not assessment.is_complete:
         return redirect("assessments:check", assessment.pk)
     return render(request, "assessments/confirmation.html", {"assessment": assessment})
-
-
-# Results ----------------------------------------------------------------------------------------
-
-
-def _render_results(request: HttpRequest, assessment: Assessment | None) -> HttpResponse:
-    profile = _profile(request)
-    history_assessments, history = selectors.history_for(profile)
-    return render(
-        request,
-        "assessments/results.html",
-        {
-            "assessment": assessment,
-            "results": selectors.results_for(assessment) if assessment else None,
-            "history_assessments": history_assessments,
-            "history": history,
-            "in_progress": assessment is None
-            and Assessment.objects.filter(
-                person=profile, status=Assessment.Status.IN_PROGRESS
-            ).exists(),
-        },
-    )
-
-
-def results(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
-    return _render_results(request, selectors.completed_assessments(profile).first())
-
-
-def results_for(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _own_assessment(request, assessment_id)
-    if not assessment.is_complete:
-        return redirect("assessments:task_list", assessment.pk)
-    return _render_results(request, assessment)
-
-
-# Line-manager review ----------------------------------------------------------------------------
-
-
-def _team_cycle() -> Cycle | None:
-    return selectors.current_cycle() or Cycle.objects.closed().first()
-
-
-@roles.line_manager_required
-def team(request: HttpRequest) -> HttpResponse:
-    cycle = _team_cycle()
-    profile = roles.staff_profile(request.user)
-    reports = selectors.direct_reports_with_status(profile, cycle) if profile else []
-    without_manager = (
-        selectors.awaiting_review_without_manager(cycle)
-        if roles.is_head_of_digital(request.user)
-        else []
-    )
-    return render(
-        request,
-        "assessments/team.html",
-        {"cycle": cycle, "reports": reports, "without_manager": without_manager},
-    )
-
-
-def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _reviewable_assessment(request, assessment_id)
-    ratings = list(
-        assessment.ratings.select_related("skill__area", "level", "agreed_level").order_by(
-            "skill__area__order", "skill__area__name", "skill__order", "skill__name"
-        )
-    )
-    levels = selectors.levels_of(assessment.cycle.framework)
-    form = ReviewForm(request.POST or None, ratings=ratings, levels=levels)
-    can_change = assessment.is_complete and assessment.cycle.is_open
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assessment_review(
-                assessment=assessment, reviewer=request.user, decisions=form.decisions()
-            )
-        except services.AssessmentError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"Your review of {assessment.person} has been saved.")
-            return redirect("assessments:team")
-    return render(
-        request,
-        "assessments/review.html",
-        {
-            "assessment": assessment,
-            "form": form,
-            "questions": form.questions(),
-            "can_change": can_change,
-        },
-    )
-
-
-# Cycles (head of digital) -----------------------------------------------------------------------
-
-
-@roles.head_of_digital_required
-def cycles(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "assessments/cycles.html",
-        {"cycles": Cycle.objects.select_related("framework")},
-    )
-
-
-@roles.head_of_digital_required
-def cycle_create(request: HttpRequest) -> HttpResponse:
-    form = CycleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = services.cycle_create(**form.cleaned_data)
-        except services.AssessmentError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"{cycle.name} has been created. Open it when it is ready.")
-            return redirect("assessments:cycle_detail", cycle.pk)
-    return render(request, "assessments/cycle_form.html", {"form": form})
-
-
-def _render_cycle(request: HttpRequest, cycle: Cycle, error: str = "") -> HttpResponse:
-    directorates, teams = selectors.cycle_completion(cycle)
-    return render(
-        request,
-        "assessments/cycle_detail.html",
-        {"cycle": cycle, "directorates": directorates, "teams": teams, "error": error},
-        status=400 if error else 200,
-    )
-
-
-@roles.head_of_digital_required
-def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    return _render_cycle(request, _cycle_for_head(request, cycle_id))
-
-
-def _change_cycle_state(
-    request: HttpRequest, cycle_id: int, change: Callable[..., Cycle], done: str
-) -> HttpResponse:
-    cycle = _cycle_for_head(request, cycle_id)
-    try:
-        change(cycle=cycle)
-    except services.AssessmentError as error:
-        return _render_cycle(request, cycle, error.message)
-    messages.success(request, done.format(name=cycle.name))
-    return redirect("assessments:cycle_detail", cycle.pk)
-
-
-@roles.head_of_digital_required
-@require_POST
-def cycle_open(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    return _change_cycle_state(
-        request,
-        cycle_id,
-        services.cycle_open,
-        "{name} is open. Everyone is being sent an invitation.",
-    )
-
-
-@roles.head_of_digital_required
-@require_POST
-def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    return _change_cycle_state(
-        request,
-        cycle_id,
-        services.cycle_close,
-        "{name} is closed. Its answers can no longer be changed.",
-    )

@@ -1,0 +1,91 @@
+"""Cycle management for the head of digital: list, create, see completion, open and close."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from assessments import selectors, services
+from assessments.forms import CycleForm
+from assessments.models import Cycle
+from people import roles
+
+
+def _cycle_for_head(request: HttpRequest, cycle_id: int) -> Cycle:
+    return get_object_or_404(Cycle.objects.select_related("framework"), pk=cycle_id)
+
+
+@roles.head_of_digital_required
+def cycles(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assessments/cycles.html",
+        {"cycles": Cycle.objects.select_related("framework")},
+    )
+
+
+@roles.head_of_digital_required
+def cycle_create(request: HttpRequest) -> HttpResponse:
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_create(**form.cleaned_data)
+        except services.AssessmentError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{cycle.name} has been created. Open it when it is ready.")
+            return redirect("assessments:cycle_detail", cycle.pk)
+    return render(request, "assessments/cycle_form.html", {"form": form})
+
+
+def _render_cycle(request: HttpRequest, cycle: Cycle, error: str = "") -> HttpResponse:
+    directorates, teams = selectors.cycle_completion(cycle)
+    return render(
+        request,
+        "assessments/cycle_detail.html",
+        {"cycle": cycle, "directorates": directorates, "teams": teams, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@roles.head_of_digital_required
+def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    return _render_cycle(request, _cycle_for_head(request, cycle_id))
+
+
+def _change_cycle_state(
+    request: HttpRequest, cycle_id: int, change: Callable[..., Cycle], done: str
+) -> HttpResponse:
+    cycle = _cycle_for_head(request, cycle_id)
+    try:
+        change(cycle=cycle)
+    except services.AssessmentError as error:
+        return _render_cycle(request, cycle, error.message)
+    messages.success(request, done.format(name=cycle.name))
+    return redirect("assessments:cycle_detail", cycle.pk)
+
+
+@roles.head_of_digital_required
+@require_POST
+def cycle_open(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    return _change_cycle_state(
+        request,
+        cycle_id,
+        services.cycle_open,
+        "{name} is open. Everyone is being sent an invitation.",
+    )
+
+
+@roles.head_of_digital_required
+@require_POST
+def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    return _change_cycle_state(
+        request,
+        cycle_id,
+        services.cycle_close,
+        "{name} is closed. Its answers can no longer be changed.",
+    )
