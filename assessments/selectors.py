@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from assessments import gaps
 from assessments.models import Assessment, Cycle, Rating
@@ -297,56 +296,3 @@ def awaiting_review_without_manager(cycle: Cycle | None) -> QuerySet[Assessment]
         .select_related("person__user")
         .order_by("person__user__full_name")
     )
-
-
-@dataclass
-class CompletionRow:
-    name: str
-    people: int
-    submitted: int
-    started: int
-    suppressed: bool
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.submitted / self.people) if self.people else 0
-
-
-def cycle_completion(cycle: Cycle) -> tuple[list[CompletionRow], list[CompletionRow]]:
-    """Completion per directorate and per team (current teams of active people).
-
-    Any group of fewer than SMALL_GROUP_THRESHOLD people is marked suppressed: the page shows
-    "fewer than N people" instead of its figures.
-    """
-    complete = [Assessment.Status.SUBMITTED, Assessment.Status.REVIEWED]
-    people = StaffProfile.objects.active()
-    submitted = Count(
-        "id",
-        filter=Q(assessments__cycle=cycle, assessments__status__in=complete),
-        distinct=True,
-    )
-    started = Count(
-        "id",
-        filter=Q(assessments__cycle=cycle, assessments__status=Assessment.Status.IN_PROGRESS),
-        distinct=True,
-    )
-    threshold = settings.SMALL_GROUP_THRESHOLD
-
-    def rows(*group_fields: str) -> list[CompletionRow]:
-        counts = (
-            people.values(*group_fields)
-            .annotate(people=Count("id", distinct=True), submitted=submitted, started=started)
-            .order_by(*group_fields)
-        )
-        return [
-            CompletionRow(
-                name=" – ".join(row[name] for name in group_fields),
-                people=row["people"],
-                submitted=row["submitted"],
-                started=row["started"],
-                suppressed=row["people"] < threshold,
-            )
-            for row in counts
-        ]
-
-    return rows("team__directorate__name"), rows("team__directorate__name", "team__name")

@@ -15,21 +15,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from capability.validation import RowError
 from people.models import Directorate, StaffProfile, Team, User
 
 IMPORT_COLUMNS = ("name", "email", "directorate", "team", "job title", "line manager email", "role")
 REQUIRED_VALUES = ("name", "email", "directorate", "team")
 # The longest value each column's database field holds.
 MAX_LENGTHS = {"name": 200, "email": 254, "directorate": 200, "team": 200, "job_title": 200}
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"Line {self.line}: {self.message}"
 
 
 class ImportFailed(Exception):

@@ -30,6 +30,7 @@ Modules
 """
 
 from assessments.gap_summary import one_reading
+from assessments.gaps.completion import CompletionRow, completion_by_group
 from assessments.gaps.figures import (
     area_figures,
     biggest_gaps_by_tier,
@@ -57,6 +58,8 @@ from assessments.gaps.types import (
 )
 
 __all__ = [
+    "CompletionRow",
+    "completion_by_group",
     "COUNTED",
     "NO_DATA",
     "AreaFigure",

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from assessments import selectors, services
+from assessments import gaps, services
 from assessments.forms import CycleForm
 from assessments.models import Cycle
 from people import roles
@@ -43,7 +43,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 
 
 def _render_cycle(request: HttpRequest, cycle: Cycle, error: str = "") -> HttpResponse:
-    directorates, teams = selectors.cycle_completion(cycle)
+    directorates, teams = gaps.completion_by_group(cycle=cycle)
     return render(
         request,
         "assessments/cycle_detail.html",
