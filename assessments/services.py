@@ -10,12 +10,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments import emails
 from assessments.models import Assessment, Cycle, Rating, ReminderSent
 from assessments.selectors import missing_skills, scope_for_assessment, scope_for_person
 from capability.models import Framework, Level, Skill
+from capability.selectors import lowest_tier
 from people import roles
 from people.models import StaffProfile, User
 
@@ -99,6 +101,7 @@ def cycle_open(*, cycle: Cycle) -> Cycle:
     cycle.state = Cycle.State.OPEN
     cycle.opened_at = timezone.now()
     cycle.save(update_fields=["state", "opened_at"])
+    cycle_ask_people(cycle=cycle)
     from assessments.tasks import refresh_gap_summaries, send_cycle_invitations
 
     transaction.on_commit(lambda: send_cycle_invitations.delay(cycle.pk))
@@ -119,6 +122,46 @@ def cycle_close(*, cycle: Cycle) -> Cycle:
     # The closed cycle's figures are read for its report and every later dashboard.
     transaction.on_commit(refresh_gap_summaries.delay)
     return cycle
+
+
+def cycle_ask_people(*, cycle: Cycle) -> int:
+    """Record who is asked to take part: every active person without an assessment in this open
+    cycle gets one, not yet started, with a snapshot of their directorate, team, tier and role as
+    they are now. Completion is always submitted (or reviewed) over these rows, so it does not
+    change when the cycle closes or when people later move or leave. Called when the cycle opens
+    and by the daily housekeeping (for people who join while it is open); returns how many."""
+    if not cycle.is_open:
+        return 0
+    return people_ask(cycle=cycle, people=StaffProfile.objects.active())
+
+
+def people_ask(*, cycle: Cycle, people: QuerySet[StaffProfile]) -> int:
+    """Give each of `people` without an assessment in `cycle` a not-started one, with the
+    snapshot of their directorate, team, tier and role as they are now; returns how many."""
+    framework = cycle.framework
+    roles = {role.slug: role for role in framework.roles.select_related("tier")}
+    default_tier = lowest_tier(framework)
+    people = (
+        people.exclude(assessments__cycle=cycle)
+        .select_related("team", "role_profile")
+        .order_by("pk")
+    )
+    asked = []
+    for person in people.iterator(chunk_size=2000):
+        role = roles.get(person.role_profile.slug) if person.role_profile else None
+        asked.append(
+            Assessment(
+                cycle=cycle,
+                person=person,
+                status=Assessment.Status.NOT_STARTED,
+                team_id=person.team_id,
+                directorate_id=person.team.directorate_id if person.team else None,
+                tier=role.tier if role else default_tier,
+                role_profile=role,
+            )
+        )
+    Assessment.objects.bulk_create(asked, batch_size=2000, ignore_conflicts=True)
+    return len(asked)
 
 
 def _people_to_email(cycle: Cycle, *, only_unsubmitted: bool) -> list[StaffProfile]:
@@ -190,6 +233,9 @@ def cycles_housekeeping(*, today: datetime.date) -> Housekeeping:
     closed = []
     for cycle in Cycle.objects.open().filter(closes_on__lt=today):
         closed.append(cycle_close(cycle=cycle).name)
+    for cycle in Cycle.objects.open().select_related("framework"):
+        with transaction.atomic():
+            cycle_ask_people(cycle=cycle)
     sent = sum(
         cycle_send_reminders(cycle=cycle, today=today)
         for cycle in Cycle.objects.open().select_related("framework")
@@ -226,11 +272,14 @@ def assessment_start(*, cycle: Cycle, person: StaffProfile) -> Assessment:
     _ensure_cycle_open(cycle)
     if assessment.status != Assessment.Status.NOT_STARTED:
         return assessment
-    scope = scope_for_person(person=person, framework=cycle.framework)
-    assessment.team = person.team
-    assessment.directorate = person.team.directorate
-    assessment.tier = scope.tier
-    assessment.role_profile = scope.role
+    if assessment.tier_id is None:
+        # Not asked when the cycle opened (joined since): the snapshot is taken now. Someone who
+        # was asked keeps the team, tier and role they had then (one definition of completion).
+        scope = scope_for_person(person=person, framework=cycle.framework)
+        assessment.team = person.team
+        assessment.directorate = person.team.directorate if person.team else None
+        assessment.tier = scope.tier
+        assessment.role_profile = scope.role
     assessment.status = Assessment.Status.IN_PROGRESS
     assessment.started_at = timezone.now()
     assessment.save()

@@ -44,6 +44,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("privacy/how-answers-are-protected/", views.answers_protected, name="answers_protected"),
     path("keep-alive/", views.keep_alive, name="keep_alive"),
     path("manage/", views.manage, name="manage"),
     path("", include(auth_patterns)),

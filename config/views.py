@@ -69,6 +69,12 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")
 
 
+@login_not_required
+def answers_protected(request: HttpRequest) -> HttpResponse:
+    """How your answers are protected: the privacy rules of the gap engine in plain English."""
+    return render(request, "pages/answers_protected.html")
+
+
 @require_GET
 @never_cache
 def keep_alive(request: HttpRequest) -> HttpResponse:

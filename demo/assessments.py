@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Cycle, Rating
 from assessments.selectors import scope_for_person
+from assessments.services import people_ask
 from capability.models import Framework, Level
 from people.models import StaffProfile
 
@@ -191,7 +192,7 @@ def seed_assessments() -> None:
             builder.add(current, person, status, ability, framework, _reviewer(person, head))
             continue
         if roll < 0.25:
-            continue  # not started: no assessment yet
+            continue  # not started (asked below, like everyone active when the cycle opened)
         if roll < 0.5:
             builder.add(
                 current,
@@ -213,3 +214,7 @@ def seed_assessments() -> None:
                 reviewer=_reviewer(person, head),
             )
     builder.save()
+    # Everyone active was asked in both cycles; those who never started have a row too.
+    everyone = StaffProfile.objects.filter(pk__in=[person.pk for person in people])
+    people_ask(cycle=closed, people=everyone)
+    people_ask(cycle=current, people=everyone)

@@ -3,18 +3,201 @@ tables when the figures are over groups, from the ratings themselves when over n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from operator import add, itemgetter
 from typing import Any
 
 from django.db.models import Case, Count, Q, Sum, Value, When
 
 from assessments import gap_summary
-from assessments.gaps.queries import counted_ratings
+from assessments.gaps import privacy
+from assessments.gaps.queries import assessment_filter, counted_ratings
 from assessments.gaps.types import Filters, _Stats
+from assessments.models import Assessment
 from capability.models import RoleProfile, Tier
+from people.models import Team
 
 
 def _aggregate(
+    *,
+    cycle_ids: list[int],
+    filters: Filters,
+    group_by: tuple[str, ...],
+    levels: list[int],
+    distinct_people: bool,
+    skill_ids: Any = None,
+    group_totals: bool = False,
+) -> dict[tuple[Any, ...], _Stats]:
+    """Sums per (cycle, *group_by), keyed by those values, each marked `protected` where the
+    privacy rules (assessments.gaps.privacy) hide it. Figures over named people (a line
+    manager's reports) are not groups anyone else sees, so they are not protected."""
+    options = {
+        "cycle_ids": cycle_ids,
+        "levels": levels,
+        "distinct_people": distinct_people,
+        "skill_ids": skill_ids,
+        "group_totals": group_totals,
+    }
+    result = _sums(filters=filters, group_by=group_by, **options)
+    if filters.person_ids is None:
+        _protect(result, filters=filters, group_by=group_by, options=options)
+    return result
+
+
+PLACE_KEYS = {"assessment__directorate_id": "directorate_id", "assessment__team_id": "team_id"}
+SPLIT_KEYS = {
+    **PLACE_KEYS,
+    "assessment__tier_id": "tier_id",
+    "assessment__role_profile_id": "role_profile_id",
+}
+
+
+def _people(rows: dict[tuple[Any, ...], _Stats]) -> dict[tuple[Any, ...], int]:
+    return {key: stats.people for key, stats in rows.items()}
+
+
+def _protect(
+    result: dict[tuple[Any, ...], _Stats],
+    *,
+    filters: Filters,
+    group_by: tuple[str, ...],
+    options: dict[str, Any],
+) -> None:
+    """Mark the rows the privacy rules hide (rule 1 is applied when figures are built)."""
+    hidden: set[tuple[Any, ...]] = set()
+    # Rule 3 for rows that are themselves parts (heatmap rows, tiers): split by that key.
+    for position, key in enumerate(group_by, start=1):
+        if key not in SPLIT_KEYS:
+            continue
+        rest = group_by[: position - 1] + group_by[position:]
+        whole = _people(_sums(filters=filters, group_by=rest, **options))
+        parts: dict[tuple[Any, ...], dict[Any, int]] = {}
+        for row_key, stats in result.items():
+            outer = row_key[:position] + row_key[position + 1 :]
+            parts.setdefault(outer, {})[row_key[position]] = stats.people
+        for outer, people in parts.items():
+            for part in privacy.parts_to_hide(whole.get(outer, 0), people):
+                hidden.add(outer[:position] + (part,) + outer[position:])
+    # Rule 2: against every larger group the filters refine.
+    mine = _people(result)
+    for larger in _larger_groups(filters):
+        theirs = _people(_sums(filters=larger, group_by=group_by, **options))
+        hidden.update(
+            key
+            for key, people in mine.items()
+            if privacy.differs_by_a_few(theirs.get(key, 0), people)
+        )
+    # Rule 3 for the filtered group itself, as one part of each split it belongs to.
+    for split_key, value, whole_filters in _splits(filters):
+        if split_key in group_by:
+            continue
+        whole = _people(_sums(filters=whole_filters, group_by=group_by, **options))
+        parts = {}
+        for row_key, stats in _sums(
+            filters=whole_filters, group_by=(split_key, *group_by), **options
+        ).items():
+            parts.setdefault((row_key[0], *row_key[2:]), {})[row_key[1]] = stats.people
+        for key in mine:
+            if value in privacy.parts_to_hide(whole.get(key, 0), parts.get(key, {})):
+                hidden.add(key)
+    for key in hidden & result.keys():
+        result[key].protected = True
+
+
+def protected_completion(*, cycle_ids: list[int], filters: Filters) -> set[int]:
+    """The cycles whose completion for `filters` the privacy rules hide (rules 2 and 3, over the
+    people asked to take part; rule 1 is applied when the figure is built)."""
+    if filters.person_ids is not None:
+        return set()
+
+    def asked(group: Filters, split_key: str | None = None) -> dict[tuple[Any, ...], int]:
+        rows = Assessment.objects.filter(cycle_id__in=cycle_ids).filter(
+            assessment_filter(group, "")
+        )
+        keys = ["cycle_id"] + ([split_key.removeprefix("assessment__")] if split_key else [])
+        return {
+            tuple(row[:-1]): row[-1]
+            for row in rows.order_by().values_list(*keys).annotate(Count("id"))
+        }
+
+    larger_groups, splits = _larger_groups(filters), _splits(filters)
+    if not larger_groups and not splits:
+        return set()
+    mine = asked(filters)
+    hidden = set()
+    for larger in larger_groups:
+        theirs = asked(larger)
+        hidden.update(
+            key[0]
+            for key, people in mine.items()
+            if privacy.differs_by_a_few(theirs.get(key, 0), people)
+        )
+    for split_key, value, whole_filters in splits:
+        whole = asked(whole_filters)
+        parts: dict[int, dict[Any, int]] = {}
+        for (cycle_id, part), people in asked(whole_filters, split_key).items():
+            parts.setdefault(cycle_id, {})[part] = people
+        for (cycle_id,) in mine:
+            if value in privacy.parts_to_hide(whole.get((cycle_id,), 0), parts.get(cycle_id, {})):
+                hidden.add(cycle_id)
+    return hidden
+
+
+def _team_directorate(team_id: int) -> int | None:
+    return Team.objects.filter(pk=team_id).values_list("directorate_id", flat=True).first()
+
+
+def _role_tier(role_id: int) -> int | None:
+    return RoleProfile.objects.filter(pk=role_id).values_list("tier_id", flat=True).first()
+
+
+def _larger_groups(filters: Filters) -> list[Filters]:
+    """Every group `filters` refines: each of place, tier and role kept or dropped (a team's
+    place widens to its directorate, then to everyone; a role implies its tier)."""
+    places: list[tuple[int | None, int | None]] = [(filters.directorate_id, filters.team_id)]
+    if filters.team_id is not None:
+        directorate = filters.directorate_id or _team_directorate(filters.team_id)
+        places.append((directorate, None))
+    if filters.directorate_id is not None or filters.team_id is not None:
+        places.append((None, None))
+    tier = filters.tier_id
+    if tier is None and filters.role_profile_id is not None:
+        tier = _role_tier(filters.role_profile_id)
+    tiers = [tier, None] if tier is not None else [None]
+    roles = [filters.role_profile_id, None] if filters.role_profile_id is not None else [None]
+    groups = []
+    for directorate, team in places:
+        for tier_id in tiers:
+            for role in roles:
+                group = Filters(
+                    directorate_id=directorate, team_id=team, tier_id=tier_id, role_profile_id=role
+                )
+                if group != filters and group != replace(filters, tier_id=tier):
+                    groups.append(group)
+    return list(dict.fromkeys(groups))
+
+
+def _splits(filters: Filters) -> list[tuple[str, int, Filters]]:
+    """The splits the filtered group is one part of: (the key it is split by, its value there,
+    the whole that is split)."""
+    splits = []
+    if filters.team_id is not None:
+        directorate = filters.directorate_id or _team_directorate(filters.team_id)
+        whole = replace(filters, team_id=None, directorate_id=directorate)
+        splits.append(("assessment__team_id", filters.team_id, whole))
+    elif filters.directorate_id is not None:
+        whole = replace(filters, directorate_id=None)
+        splits.append(("assessment__directorate_id", filters.directorate_id, whole))
+    if filters.role_profile_id is not None:
+        tier = filters.tier_id or _role_tier(filters.role_profile_id)
+        whole = replace(filters, role_profile_id=None, tier_id=tier)
+        splits.append(("assessment__role_profile_id", filters.role_profile_id, whole))
+    elif filters.tier_id is not None:
+        splits.append(("assessment__tier_id", filters.tier_id, replace(filters, tier_id=None)))
+    return splits
+
+
+def _sums(
     *,
     cycle_ids: list[int],
     filters: Filters,
@@ -74,6 +257,7 @@ SUMMARY_KEYS = {
     "assessment__directorate_id": "directorate_id",
     "assessment__team_id": "team_id",
     "assessment__tier_id": "tier_id",
+    "assessment__role_profile_id": "role_profile_id",
     "skill_id": "skill_id",
     "skill__area_id": "area_id",
 }

@@ -1,18 +1,22 @@
-"""Completion while a cycle runs: people, in progress and submitted per directorate and team.
+"""Completion while a cycle runs: people asked, in progress and submitted per directorate and team.
 
-These are today's active staff in their current teams (who still has to act), not the snapshot
-the other figures use; small groups are suppressed by the engine's one threshold.
+The people asked are the cycle's assessments (everyone active when it opened, and anyone who
+joined while it was open), each in the directorate and team they had then, so these are the same
+counts as the dashboards', and they do not move when the cycle closes or people move. Small
+groups, and groups whose figures could be worked out from the others, are hidden by the privacy
+rules (assessments.gaps.privacy).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q
 
-from assessments.gaps.types import threshold
+from assessments.gaps import privacy
+from assessments.gaps.queries import COUNTED
 from assessments.models import Assessment, Cycle
-from people.models import StaffProfile
 
 
 @dataclass
@@ -29,39 +33,62 @@ class CompletionRow:
 
 
 def completion_by_group(*, cycle: Cycle) -> tuple[list[CompletionRow], list[CompletionRow]]:
-    """Completion per directorate and per team (current teams of active people).
+    """Completion per directorate and per team (as asked).
 
-    Any group of fewer than SMALL_GROUP_THRESHOLD people is marked suppressed: the page shows
-    "fewer than N people" instead of its figures.
+    A directorate or team is marked suppressed when it has fewer than SMALL_GROUP_THRESHOLD
+    people, or when hiding only the small ones would let its figures be worked out from its
+    parent's and its siblings' (complementary suppression): the page then shows neither.
     """
-    complete = [Assessment.Status.SUBMITTED, Assessment.Status.REVIEWED]
-    people = StaffProfile.objects.active()
-    submitted = Count(
-        "id",
-        filter=Q(assessments__cycle=cycle, assessments__status__in=complete),
-        distinct=True,
-    )
-    started = Count(
-        "id",
-        filter=Q(assessments__cycle=cycle, assessments__status=Assessment.Status.IN_PROGRESS),
-        distinct=True,
-    )
-
-    def rows(*group_fields: str) -> list[CompletionRow]:
-        counts = (
-            people.values(*group_fields)
-            .annotate(people=Count("id", distinct=True), submitted=submitted, started=started)
-            .order_by(*group_fields)
+    counts = (
+        Assessment.objects.filter(cycle=cycle)
+        .order_by()
+        .values("directorate_id", "directorate__name", "team_id", "team__name")
+        .annotate(
+            people=Count("id"),
+            submitted=Count("id", filter=Q(status__in=COUNTED)),
+            started=Count("id", filter=Q(status=Assessment.Status.IN_PROGRESS)),
         )
-        return [
+    )
+    teams = list(counts)
+    everyone = sum(row["people"] for row in teams)
+    directorates: dict[Any, dict[str, Any]] = {}
+    for row in teams:
+        if row["directorate_id"] is None:
+            continue
+        total = directorates.setdefault(
+            row["directorate_id"],
+            {"name": row["directorate__name"], "people": 0, "submitted": 0, "started": 0},
+        )
+        for name in ("people", "submitted", "started"):
+            total[name] += row[name]
+    hidden_directorates = privacy.parts_to_hide(
+        everyone, {key: total["people"] for key, total in directorates.items()}
+    )
+    directorate_rows = [
+        CompletionRow(
+            name=total["name"],
+            people=total["people"],
+            submitted=total["submitted"],
+            started=total["started"],
+            suppressed=key in hidden_directorates,
+        )
+        for key, total in sorted(directorates.items(), key=lambda item: item[1]["name"])
+    ]
+    team_rows = []
+    for key, total in directorates.items():
+        mine = [row for row in teams if row["directorate_id"] == key and row["team_id"]]
+        hidden = privacy.parts_to_hide(
+            total["people"], {row["team_id"]: row["people"] for row in mine}
+        )
+        team_rows += [
             CompletionRow(
-                name=" – ".join(row[name] for name in group_fields),
+                name=f"{total['name']} – {row['team__name']}",
                 people=row["people"],
                 submitted=row["submitted"],
                 started=row["started"],
-                suppressed=row["people"] < threshold(),
+                suppressed=key in hidden_directorates or row["team_id"] in hidden,
             )
-            for row in counts
+            for row in mine
         ]
-
-    return rows("team__directorate__name"), rows("team__directorate__name", "team__name")
+    team_rows.sort(key=lambda row: row.name)
+    return directorate_rows, team_rows

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from assessments.gaps.aggregation import _aggregate
-from assessments.gaps.queries import _assessed, _never_started
+from assessments.gaps import privacy
+from assessments.gaps.aggregation import _aggregate, protected_completion
+from assessments.gaps.queries import _assessed
 from assessments.gaps.reading import (
     _a_reading,
     _areas,
@@ -42,10 +43,6 @@ def headline(*, cycle: Cycle, filters: Filters = EVERYONE) -> dict[str, Any]:
     """Completion, share at target and mean gap over everyone in `filters`, with changes."""
     context = _context(cycle)
     completion = _assessed(context.cycle_ids, filters)
-    cycles = [cycle] + ([context.previous] if context.previous else [])
-    for cycle_id, extra in _never_started(cycles, filters).items():
-        row = completion.setdefault(cycle_id, {"people": 0, "submitted": 0})
-        row["people"] += extra
     stats = _aggregate(
         cycle_ids=context.cycle_ids,
         filters=filters,
@@ -57,13 +54,17 @@ def headline(*, cycle: Cycle, filters: Filters = EVERYONE) -> dict[str, Any]:
     counts = completion.get(cycle.pk, {"people": 0, "submitted": 0})
     previous_counts = completion.get(context.previous.pk if context.previous else None)
 
-    def completion_figure(row: dict[str, int] | None) -> Figure:
+    hidden = protected_completion(cycle_ids=context.cycle_ids, filters=filters)
+
+    def completion_figure(row: dict[str, int] | None, cycle_id: int | None) -> Figure:
         if not row or not row["people"]:
             return NO_DATA
-        return figure(100.0 * row["submitted"] / row["people"], row["people"])
+        return figure(100.0 * row["submitted"] / row["people"], row["people"], cycle_id in hidden)
 
-    completion_now = completion_figure(counts)
-    completion_before = completion_figure(previous_counts)
+    completion_now = completion_figure(counts, cycle.pk)
+    completion_before = completion_figure(
+        previous_counts, context.previous.pk if context.previous else None
+    )
     share, gap = _share(now.get("all")), _mean_gap(now.get("all"))
     return {
         "people": counts["people"],
@@ -161,6 +162,11 @@ def group_area_figures(
     )
     # Rows for the groups with responses this cycle; (group, None) holds the group's people.
     people = {group_id: item.people for (group_id, area), item in now.items() if area is None}
+    people_hidden = {
+        group_id
+        for (group_id, area), item in now.items()
+        if area is None and (item.protected or privacy.is_small(item.people))
+    }
     if by == "directorate":
         groups: list[Any] = list(Directorate.objects.filter(pk__in=people).order_by("name"))
     else:
@@ -186,6 +192,7 @@ def group_area_figures(
                 team_id=group.pk if by == "team" else None,
                 areas=figures,
                 people=people.get(group.pk, 0),
+                people_suppressed=group.pk in people_hidden,
             )
         )
     return rows

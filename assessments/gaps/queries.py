@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.db.models import (
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -17,9 +15,8 @@ from django.db.models.functions import Coalesce, Greatest
 
 from assessments import gap_summary
 from assessments.gaps.types import Filters
-from assessments.models import Assessment, Cycle, Rating, ReminderSent
+from assessments.models import Assessment, Cycle, Rating
 from capability.models import Level, RoleProfile, Tier
-from people.models import StaffProfile
 
 COUNTED = (Assessment.Status.SUBMITTED, Assessment.Status.REVIEWED)
 
@@ -52,7 +49,7 @@ def _framework_ids(cycle: Cycle, previous: Cycle | None) -> list[int]:
     return list({cycle.framework_id} | ({previous.framework_id} if previous else set()))
 
 
-def _assessment_filter(filters: Filters, prefix: str) -> Q:
+def assessment_filter(filters: Filters, prefix: str) -> Q:
     """Filters on the assessment snapshot. Tier and role match by slug so that the previous
     cycle, possibly on another framework version, is filtered the same way (as a subquery)."""
     q = Q()
@@ -71,48 +68,12 @@ def _assessment_filter(filters: Filters, prefix: str) -> Q:
     return q
 
 
-def _person_filter(filters: Filters) -> Q:
-    """The same filters on people as they are now, for those with no assessment snapshot."""
-    q = Q()
-    if filters.directorate_id is not None:
-        q &= Q(team__directorate_id=filters.directorate_id)
-    if filters.team_id is not None:
-        q &= Q(team_id=filters.team_id)
-    if filters.person_ids is not None:
-        q &= Q(pk__in=list(filters.person_ids))
-    if filters.tier_id is not None:
-        slug = Tier.objects.filter(pk=filters.tier_id).values("slug")
-        q &= Q(role_profile__tier__slug__in=slug)
-    if filters.role_profile_id is not None:
-        slug = RoleProfile.objects.filter(pk=filters.role_profile_id).values("slug")
-        q &= Q(role_profile__slug__in=slug)
-    return q
-
-
-def _never_started(cycles: list[Cycle], filters: Filters) -> dict[int, int]:
-    """Per cycle, people asked to take part who have no assessment in it (one query per cycle:
-    the "no assessment" test in WHERE lets the database use an anti-join)."""
-    people = StaffProfile.objects.filter(_person_filter(filters)).order_by()
-    counts = {}
-    for cycle in cycles:
-        if cycle.state == Cycle.State.OPEN:
-            asked = people.filter(active=True, user__is_active=True)
-        elif cycle.state == Cycle.State.CLOSED:
-            emailed = ReminderSent.objects.filter(cycle_id=cycle.pk, person_id=OuterRef("pk"))
-            asked = people.filter(Exists(emailed))
-        else:
-            continue
-        assessed = Assessment.objects.filter(cycle_id=cycle.pk, person_id=OuterRef("pk"))
-        counts[cycle.pk] = asked.filter(~Exists(assessed)).count()
-    return counts
-
-
 def counted_ratings(cycle_ids: list[int], filters: Filters | None) -> QuerySet[Rating]:
     """Ratings that count, annotated with the level used and the gap (never below zero)."""
     used = Coalesce(F("agreed_level__number"), F("level__number"))
     return (
         Rating.objects.filter(assessment__cycle_id__in=cycle_ids, assessment__status__in=COUNTED)
-        .filter(_assessment_filter(filters or Filters(), "assessment__"))
+        .filter(assessment_filter(filters or Filters(), "assessment__"))
         .annotate(
             used=used,
             gap=Greatest(
@@ -147,7 +108,7 @@ def _assessed(cycle_ids: list[int], filters: Filters) -> dict[int, dict[str, int
         return completion
     rows = (
         Assessment.objects.filter(cycle_id__in=cycle_ids)
-        .filter(_assessment_filter(filters, ""))
+        .filter(assessment_filter(filters, ""))
         .order_by()
         .values("cycle_id")
         .annotate(people=Count("id"), submitted=Count("id", filter=Q(status__in=COUNTED)))

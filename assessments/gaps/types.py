@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.conf import settings
-
+from assessments.gaps import privacy
 from capability.models import CapabilityArea, Skill
 from people.models import StaffProfile
 
@@ -14,7 +13,7 @@ Measure = Literal["completion", "share_at_target", "mean_gap"]
 
 
 def threshold() -> int:
-    return settings.SMALL_GROUP_THRESHOLD
+    return privacy.threshold()
 
 
 def suppressed_text() -> str:
@@ -42,10 +41,13 @@ class Figure:
     value: float | None
     people: int
     suppressed: bool
+    # Hidden although over enough people, because another figure minus this one would be about
+    # a small group (assessments.gaps.privacy, rules 2 and 3).
+    protected: bool = False
 
     def display(self, places: int = 0, suffix: str = "") -> str:
         if self.suppressed:
-            return suppressed_text()
+            return PROTECTED_TEXT if self.protected else suppressed_text()
         if self.value is None:
             return "no responses"
         return f"{self.value:.{places}f}{suffix}"
@@ -62,6 +64,8 @@ class Figure:
 
 
 NO_DATA = Figure(value=None, people=0, suppressed=False)
+PROTECTED_TEXT = "hidden to protect a small group"
+HIDDEN_COUNT = "not shown"
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,12 @@ class _Figures:
     distribution: dict[int, int] | None
     change_share_at_target: Figure
     change_mean_gap: Figure
+
+    @property
+    def people_text(self) -> str:
+        """The number of people, or "not shown" where the figure is hidden: an exact count
+        beside a hidden figure would give away what it hides."""
+        return HIDDEN_COUNT if self.suppressed else str(self.people)
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,11 @@ class GroupFigure:
     team_id: int | None
     areas: dict[int, AreaFigure]
     people: int = 0
+    people_suppressed: bool = False
+
+    @property
+    def people_text(self) -> str:
+        return HIDDEN_COUNT if self.people_suppressed else str(self.people)
 
 
 @dataclass(frozen=True)
@@ -137,20 +152,29 @@ class _Stats:
     at_target: int = 0
     gap_sum: int = 0
     distribution: dict[int, int] = field(default_factory=dict)
+    protected: bool = False  # hidden by the differencing rules (assessments.gaps.privacy)
 
 
-def figure(value: float | None, people: int) -> Figure:
-    """A Figure, suppressed when it is over fewer people than the threshold."""
+def figure(value: float | None, people: int, protected: bool = False) -> Figure:
+    """A Figure, suppressed when it is over fewer people than the threshold or the privacy
+    rules hide it."""
     if people == 0:
         return NO_DATA
-    if people < threshold():
-        return Figure(value=None, people=people, suppressed=True)
+    if people < threshold() or protected:
+        small = people < threshold()
+        return Figure(value=None, people=people, suppressed=True, protected=not small)
     return Figure(value=value, people=people, suppressed=False)
 
 
 def _change(current: Figure, previous: Figure) -> Figure:
     if current.suppressed or previous.suppressed:
-        return Figure(value=None, people=current.people, suppressed=current.people > 0)
+        hidden = current.people > 0
+        return Figure(
+            value=None,
+            people=current.people,
+            suppressed=hidden,
+            protected=hidden and (current.protected or previous.protected),
+        )
     if current.value is None or previous.value is None:
         return Figure(value=None, people=current.people, suppressed=False)
     return Figure(value=current.value - previous.value, people=current.people, suppressed=False)
@@ -158,20 +182,20 @@ def _change(current: Figure, previous: Figure) -> Figure:
 
 def _share(stats: _Stats | None) -> Figure:
     if stats is None or stats.ratings == 0:
-        return figure(None, stats.people if stats else 0)
-    return figure(100.0 * stats.at_target / stats.ratings, stats.people)
+        return figure(None, stats.people if stats else 0, bool(stats and stats.protected))
+    return figure(100.0 * stats.at_target / stats.ratings, stats.people, stats.protected)
 
 
 def _mean_gap(stats: _Stats | None) -> Figure:
     if stats is None or stats.ratings == 0:
-        return figure(None, stats.people if stats else 0)
-    return figure(stats.gap_sum / stats.ratings, stats.people)
+        return figure(None, stats.people if stats else 0, bool(stats and stats.protected))
+    return figure(stats.gap_sum / stats.ratings, stats.people, stats.protected)
 
 
 def _figures(current: _Stats | None, previous: _Stats | None, levels: list[int]) -> dict[str, Any]:
     share, gap = _share(current), _mean_gap(current)
     people = current.people if current else 0
-    suppressed = 0 < people < threshold()
+    suppressed = 0 < people < threshold() or bool(current and current.protected and people)
     distribution = None
     if current is not None and not suppressed:
         distribution = {number: current.distribution.get(number, 0) for number in levels}

@@ -171,7 +171,7 @@ def _heatmap_table(
         table.rows.append(
             [
                 Cell(row.label, header=True, href=href),
-                _number(str(row.people)),
+                _number(row.people_text),
                 *(_gap_cell(row.areas[item.area.pk].mean_gap) for item in areas),
             ]
         )
@@ -195,7 +195,7 @@ def _area_table(areas: list[gaps.AreaFigure]) -> Table:
         table.rows.append(
             [
                 Cell(item.area.name, header=True),
-                _number(str(item.people)),
+                _number(item.people_text),
                 _number(item.share_at_target.display(0, "%")),
                 _number(item.change_share_at_target.display_change(0)),
                 _gap_cell(item.mean_gap),
@@ -218,7 +218,7 @@ def _biggest_gaps_table(request: HttpRequest, by_tier: dict[Tier, list[gaps.Skil
                 [
                     Cell(tier.name),
                     Cell(item.skill.name, header=True, href=href + _query(request, tier=tier.pk)),
-                    _number(str(item.people)),
+                    _number(item.people_text),
                     _gap_cell(item.mean_gap),
                     _number(f"{item.mean_gap.value * item.people:.0f}"),
                     _number(item.change_mean_gap.display_change(2)),
@@ -248,7 +248,7 @@ def _skills_table(
             [
                 Cell(item.skill.name, header=True, href=href),
                 Cell(item.skill.area.name),
-                _number(str(item.people)),
+                _number(item.people_text),
                 _number(item.share_at_target.display(0, "%")),
                 _gap_cell(item.mean_gap),
                 _number(item.change_mean_gap.display_change(2)),

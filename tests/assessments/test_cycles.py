@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.core import mail
 
+from assessments import services
 from assessments.models import Cycle
 from tests.assessments.journey import committed, submitted
-from tests.factories import StaffProfileFactory, framework_with_skills
+from tests.factories import StaffProfileFactory, TeamFactory, framework_with_skills
 
 
 def cycle_post(name="2027 Q1", opens=(1, 1, 2027), closes=(20, 3, 2027), framework=None):
@@ -102,10 +103,15 @@ def test_completion_is_shown_only_for_groups_of_enough_people(
     client_for, head, settings, open_cycle, alice, bob, manager, team, charlie
 ):
     settings.SMALL_GROUP_THRESHOLD = 4
-    StaffProfileFactory(team=team)  # Customer Services now has 4 people
+    StaffProfileFactory.create_batch(2, team=team)  # Customer Services now has 5 people
+    StaffProfileFactory.create_batch(4, team=TeamFactory(directorate__name="Resources"))
+    services.cycle_ask_people(cycle=open_cycle)
     submitted(open_cycle, alice)
     text = client_for(head).get(f"/assessments/cycles/{open_cycle.pk}/").content.decode()
-    # Communities / Customer Services: 4 people, 1 submitted. Place / Planning: only charlie.
-    assert ">25%<" in text
+    # Communities / Customer Services: 5 people, 1 submitted. Place / Planning: only charlie.
+    assert ">20%<" in text
     assert "Communities – Customer Services" in text
     assert text.count(">fewer than 4 people<") == 2  # Place, and Place – Planning
+    # Everyone minus Communities and Resources would be charlie alone: Resources, the smaller,
+    # and its team are hidden too.
+    assert text.count(">hidden to protect a small group<") == 2

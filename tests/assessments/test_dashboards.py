@@ -210,9 +210,10 @@ def test_the_csv_has_the_same_figures_as_the_page(client_for, head, cycle):
     rows = rows_of(client.get(ORGANISATION, {"format": "csv", "table": "heatmap"}))
 
     assert rows[0] == ["Directorate", "People assessed", "Data", "Security"]
-    assert rows[1] == ["Resources", "5", "0.80", "no responses"]
-    assert rows[2] == ["Tiny", "1", "fewer than 5 responses", "no responses"]
-    for cell in ("0.80", "fewer than 5 responses"):
+    # Everyone minus Resources would be Tiny's one person, so Resources is hidden as well.
+    assert rows[1] == ["Resources", "not shown", "hidden to protect a small group", "no responses"]
+    assert rows[2] == ["Tiny", "not shown", "fewer than 5 responses", "no responses"]
+    for cell in ("hidden to protect a small group", "fewer than 5 responses"):
         assert cell in page
 
 
