@@ -59,6 +59,16 @@ class Figure:
         return f"{self.value:+.{places}f}{suffix}"
 
     @property
+    def level_change_text(self) -> str:
+        """A change in levels, as everywhere: two decimals with a sign (-0.26)."""
+        return self.display_change(2)
+
+    @property
+    def points_change_text(self) -> str:
+        """A change in a percentage, as everywhere: whole points with a sign (+4)."""
+        return self.display_change(0)
+
+    @property
     def available(self) -> bool:
         return self.value is not None
 

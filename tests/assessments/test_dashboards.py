@@ -328,3 +328,18 @@ def test_the_dashboards_use_the_same_number_of_queries_for_10_and_100_people(
     small = counts()
     add(90, "b")
     assert counts() == small
+
+
+def test_the_skill_drill_down_gives_the_change_in_mean_gap_to_two_decimals(
+    client_for, head, framework, team
+):
+    before = make_cycle(framework, "2025 Q4", date(2025, 10, 1), state=Cycle.State.CLOSED)
+    now = make_cycle(framework, "2026 Q1", date(2026, 1, 1))
+    crowd(before, team, [0, 0, 0, 0, 0], prefix="b")  # mean gap 2
+    crowd(now, team, [1, 1, 1, 2, 2], prefix="n")  # mean gap 0.6
+    skill = framework.skills.get(slug="all-staff-skill-0")
+
+    url = reverse("assessments:organisation_skill", args=[skill.pk])
+    page = client_for(head).get(url, {"cycle": now.pk})
+
+    assert "-1.40" in page.content.decode()

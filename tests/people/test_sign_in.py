@@ -13,6 +13,7 @@ PUBLIC = {
     "/password-reset/done/",
     "/accessibility/",
     "/privacy/",
+    "/privacy/how-answers-are-protected/",
     "/healthz",
     "/admin/login/",
 }

@@ -64,8 +64,9 @@ def organisation(db) -> Cycle:
 
 
 def build_organisation() -> Cycle:
-    """Communities (6 people assessed) and Place (3: too few to show) assessed in 2026 Q1
-    (closed) and 2026 Q2 (open). Returns 2026 Q2."""
+    """Communities (6 people assessed), Place (3: too few to show) and Resources (5: hidden so
+    that everyone minus Communities cannot give Place's figures) assessed in 2026 Q1 (closed)
+    and 2026 Q2 (open). Returns 2026 Q2."""
     framework = framework_with_skills()
     # get_or_create: the shared fixtures (alice, charlie) use the same directorate names.
     communities = Team.objects.create(
@@ -74,6 +75,9 @@ def build_organisation() -> Cycle:
     place = Team.objects.create(
         name="Planning office", directorate=Directorate.objects.get_or_create(name="Place")[0]
     )
+    resources = Team.objects.create(
+        name="Finance", directorate=Directorate.objects.get_or_create(name="Resources")[0]
+    )
     first = make_cycle(framework, "2026 Q1", date(2026, 1, 1), Cycle.State.CLOSED)
     second = make_cycle(framework, "2026 Q2", date(2026, 4, 1), Cycle.State.OPEN)
     community_people, place_people = people_in(communities, 6), people_in(place, 3)
@@ -81,6 +85,9 @@ def build_organisation() -> Cycle:
     assess_all(first, place_people, [1, 1, 1])
     assess_all(second, community_people, [1, 2, 2, 2, 3, 3])
     assess_all(second, place_people, [2, 2, 2])
+    resources_people = people_in(resources, 5)
+    assess_all(first, resources_people, [1, 1, 2, 2, 2])
+    assess_all(second, resources_people, [2, 2, 2, 2, 2])
     return second
 
 

@@ -70,7 +70,7 @@ def test_a_real_worker_builds_a_pdf_whose_figures_are_the_gap_engines(
     headline = gaps.headline(cycle=organisation)
     assert f"{headline['submitted']} of {headline['people']} people" in text
     for area in gaps.area_figures(cycle=organisation):
-        assert f"{area.area.name} {area.people} {area.share_at_target.display(0, '%')}" in text
+        assert f"{area.area.name} {area.people_text} {area.share_at_target.display(0, '%')}" in text
     for row in gaps.group_area_figures(cycle=organisation, by="directorate"):
         cells = " ".join(figure.share_at_target.display(0, "%") for figure in row.areas.values())
-        assert f"{row.label} {row.people} {cells}" in text
+        assert f"{row.label} {row.people_text} {cells}" in text
