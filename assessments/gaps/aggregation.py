@@ -78,9 +78,16 @@ def _protect(
         for outer, people in parts.items():
             for part in privacy.parts_to_hide(whole.get(outer, 0), people):
                 hidden.add(outer[:position] + (part,) + outer[position:])
-    # Rule 2: against every larger group the filters refine.
+    # Rule 2: against every larger group the filters refine. When the rows are places
+    # (heatmap rows), widening the filters' place does not change a row's group: skip those.
+    rows_are_places = any(key in PLACE_KEYS for key in group_by)
     mine = _people(result)
     for larger in _larger_groups(filters):
+        if rows_are_places and (larger.tier_id, larger.role_profile_id) == (
+            filters.tier_id,
+            filters.role_profile_id,
+        ):
+            continue
         theirs = _people(_sums(filters=larger, group_by=group_by, **options))
         hidden.update(
             key
@@ -89,7 +96,7 @@ def _protect(
         )
     # Rule 3 for the filtered group itself, as one part of each split it belongs to.
     for split_key, value, whole_filters in _splits(filters):
-        if split_key in group_by:
+        if split_key in group_by or (rows_are_places and split_key in PLACE_KEYS):
             continue
         whole = _people(_sums(filters=whole_filters, group_by=group_by, **options))
         parts = {}
@@ -111,6 +118,26 @@ def protected_completion(*, cycle_ids: list[int], filters: Filters) -> set[int]:
         return set()
 
     def asked(group: Filters, split_key: str | None = None) -> dict[tuple[Any, ...], int]:
+        if (
+            group.tier_id is None
+            and group.role_profile_id is None
+            and split_key
+            in (
+                None,
+                *PLACE_KEYS,
+            )
+        ):
+            # Places only: the counts the summary's freshness check made (no query of its own).
+            counts: dict[tuple[Any, ...], int] = {}
+            for row in gap_summary.assessment_counts(cycle_ids=cycle_ids):
+                if group.directorate_id not in (None, row.directorate_id):
+                    continue
+                if group.team_id not in (None, row.team_id):
+                    continue
+                part = () if split_key is None else (getattr(row, PLACE_KEYS[split_key]),)
+                key = (row.cycle_id, *part)
+                counts[key] = counts.get(key, 0) + row.assessments
+            return counts
         rows = Assessment.objects.filter(cycle_id__in=cycle_ids).filter(
             assessment_filter(group, "")
         )
