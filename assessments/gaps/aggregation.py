@@ -82,18 +82,32 @@ def _protect(
     # (heatmap rows), widening the filters' place does not change a row's group: skip those.
     rows_are_places = any(key in PLACE_KEYS for key in group_by)
     mine = _people(result)
-    for larger in _larger_groups(filters):
+    # A key is settled by a larger group G when G already has k more people than the filtered
+    # group: every group containing G has at least as many more, so it need not be read.
+    settled: dict[tuple[Any, ...], list[tuple[int, ...]]] = {}
+    for rank, larger in _larger_groups(filters):
         if rows_are_places and (larger.tier_id, larger.role_profile_id) == (
             filters.tier_id,
             filters.role_profile_id,
         ):
             continue
-        theirs = _people(_sums(filters=larger, group_by=group_by, **options))
-        hidden.update(
+        open_keys = [
             key
-            for key, people in mine.items()
-            if privacy.differs_by_a_few(theirs.get(key, 0), people)
-        )
+            for key in mine
+            if not any(
+                all(mine_rank <= theirs for mine_rank, theirs in zip(by, rank, strict=True))
+                for by in settled.get(key, [])
+            )
+        ]
+        if not open_keys:
+            continue
+        theirs = _people(_sums(filters=larger, group_by=group_by, **options))
+        for key in open_keys:
+            difference = theirs.get(key, 0) - mine[key]
+            if privacy.is_small(difference):
+                hidden.add(key)
+            elif difference >= privacy.threshold():
+                settled.setdefault(key, []).append(rank)
     # Rule 3 for the filtered group itself, as one part of each split it belongs to.
     for split_key, value, whole_filters in _splits(filters):
         if split_key in group_by or (rows_are_places and split_key in PLACE_KEYS):
@@ -152,7 +166,7 @@ def protected_completion(*, cycle_ids: list[int], filters: Filters) -> set[int]:
         return set()
     mine = asked(filters)
     hidden = set()
-    for larger in larger_groups:
+    for _rank, larger in larger_groups:
         theirs = asked(larger)
         hidden.update(
             key[0]
@@ -178,9 +192,11 @@ def _role_tier(role_id: int) -> int | None:
     return RoleProfile.objects.filter(pk=role_id).values_list("tier_id", flat=True).first()
 
 
-def _larger_groups(filters: Filters) -> list[Filters]:
-    """Every group `filters` refines: each of place, tier and role kept or dropped (a team's
-    place widens to its directorate, then to everyone; a role implies its tier)."""
+def _larger_groups(filters: Filters) -> list[tuple[tuple[int, int, int], Filters]]:
+    """Every group `filters` refines, smallest first: each of place, tier and role kept or
+    dropped (a team's place widens to its directorate, then to everyone; a role implies its
+    tier). Each comes with its rank (how far place, tier and role are widened): a group of
+    lower or equal rank in every position is contained in it."""
     places: list[tuple[int | None, int | None]] = [(filters.directorate_id, filters.team_id)]
     if filters.team_id is not None:
         directorate = filters.directorate_id or _team_directorate(filters.team_id)
@@ -192,16 +208,17 @@ def _larger_groups(filters: Filters) -> list[Filters]:
         tier = _role_tier(filters.role_profile_id)
     tiers = [tier, None] if tier is not None else [None]
     roles = [filters.role_profile_id, None] if filters.role_profile_id is not None else [None]
-    groups = []
-    for directorate, team in places:
-        for tier_id in tiers:
-            for role in roles:
+    same = {filters, replace(filters, tier_id=tier)}
+    groups = {}
+    for place_rank, (directorate, team) in enumerate(places):
+        for tier_rank, tier_id in enumerate(tiers):
+            for role_rank, role in enumerate(roles):
                 group = Filters(
                     directorate_id=directorate, team_id=team, tier_id=tier_id, role_profile_id=role
                 )
-                if group != filters and group != replace(filters, tier_id=tier):
-                    groups.append(group)
-    return list(dict.fromkeys(groups))
+                if group not in same and group not in groups:
+                    groups[group] = (place_rank, tier_rank, role_rank)
+    return sorted(((rank, group) for group, rank in groups.items()), key=lambda item: sum(item[0]))
 
 
 def _splits(filters: Filters) -> list[tuple[str, int, Filters]]:
