@@ -23,6 +23,9 @@ def organisation(transactional_db):
     revenues = TeamFactory(name="Revenues", directorate__name="Resources")
     crowd(cycle, revenues, [0, 1, 1, 2, 4, 3])
     crowd(cycle, TeamFactory(name="Parks", directorate__name="Place"), [0, 2])
+    # Without a third directorate, everyone minus Resources would be Place's two people, and
+    # Resources would be hidden too.
+    crowd(cycle, TeamFactory(name="Payroll", directorate__name="Finance"), [1, 1, 2, 2, 2])
     manager = StaffProfileFactory(
         user__email="mary@example.org", user__full_name="Mary Manager", team=revenues
     )
