@@ -60,3 +60,9 @@ def test_the_image_leaves_out_secrets_and_local_databases():
     ignored = (ROOT / ".dockerignore").read_text().split()
     for path in (".env", ".venv", "*.sqlite3", "media/", ".git"):
         assert path in ignored
+
+
+def test_web_uses_the_gunicorn_settings_sized_for_the_server():
+    command = " ".join(compose()["services"]["web"]["command"])
+    assert "-c config/gunicorn.conf.py" in command
+    assert '"-c", "config/gunicorn.conf.py"' in (ROOT / "Dockerfile").read_text()

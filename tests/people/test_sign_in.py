@@ -130,3 +130,22 @@ def test_an_inactive_account_cannot_sign_in(client):
     response = client.post("/sign-in/", {"username": "gone@example.org", "password": PASSWORD})
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2_and_older_hashes_still_sign_in(client, settings):
+    from django.contrib.auth.hashers import make_password
+
+    from config import settings as project_settings
+
+    # The suite hashes with MD5 for speed; this test uses the service's own hashers.
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    person = StaffProfileFactory(user__email="old@example.org")
+    person.user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    person.user.save()
+
+    response = client.post("/sign-in/", {"username": "old@example.org", "password": PASSWORD})
+
+    assert response.status_code == 302
+    person.user.refresh_from_db()
+    assert person.user.password.startswith("argon2")  # upgraded at sign-in
