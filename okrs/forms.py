@@ -100,8 +100,16 @@ class KeyResultForm(GovukFormMixin, forms.ModelForm):
             "order": {"required": "Enter the position in the list, for example 1"},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, may_compute: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Only heads of digital make computed key results: each is a figure about a group that
+        # everyone can read, so who may choose the group is kept to those who see them all.
+        if not may_compute:
+            kind = self.fields["kind"]
+            kind.choices = [choice for choice in kind.choices if choice[0] != "computed"]
+            kind.error_messages["invalid_choice"] = (
+                "Only a head of digital can add a key result computed from assessments"
+            )
         self.framework = self._framework()
         version = self.framework.version if self.framework else "none published"
         choices = {"skill": Skill, "area": CapabilityArea, "tier": Tier}

@@ -104,7 +104,10 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _key_result_form(request: HttpRequest, key_result: KeyResult, title: str) -> HttpResponse:
-    form = KeyResultForm(request.POST or None, instance=key_result)
+    may_compute = roles.is_head_of_digital(request.user)
+    if key_result.pk and key_result.is_computed and not may_compute:
+        raise PermissionDenied  # an owner edits manual key results; heads of digital the rest
+    form = KeyResultForm(request.POST or None, instance=key_result, may_compute=may_compute)
     if request.method == "POST" and form.is_valid():
         try:
             key_result_save(key_result=form.instance)

@@ -299,3 +299,40 @@ def test_a_check_in_dated_in_the_future_is_refused(client_for, manager, apprenti
     assert response.status_code == 200
     assert "The date of the check-in must be today or in the past" in response.content.decode()
     assert apprentices.check_ins.count() == 1
+
+
+def test_an_owner_who_is_not_a_head_of_digital_cannot_add_a_computed_key_result(
+    client_for, manager, objective
+):
+    framework_with_skills()
+    client = client_for(manager)
+    url = reverse("okrs:key_result_create", args=[objective.pk])
+
+    form = client.get(url).content.decode()
+    response = client.post(url, key_result_data(kind="computed", measure="completion"))
+
+    assert 'value="computed"' not in form
+    assert "Only a head of digital can add a key result computed from assessments" in (
+        response.content.decode()
+    )
+    assert not KeyResult.objects.exists()
+
+
+def test_an_owner_who_is_not_a_head_of_digital_cannot_change_a_computed_key_result(
+    client_for, manager, completion
+):
+    url = reverse("okrs:key_result_edit", args=[completion.pk])
+
+    assert client_for(manager).get(url).status_code == 403
+    assert client_for(manager).post(url, key_result_data()).status_code == 403
+    assert KeyResult.objects.get(pk=completion.pk).is_computed
+
+
+def test_a_head_of_digital_adds_a_computed_key_result(client_for, head, objective):
+    framework_with_skills()
+    response = client_for(head).post(
+        reverse("okrs:key_result_create", args=[objective.pk]),
+        key_result_data(kind="computed", measure="completion", baseline="40", target="90"),
+    )
+    assert response.status_code == 302
+    assert objective.key_results.get().is_computed
