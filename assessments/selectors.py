@@ -291,7 +291,9 @@ def awaiting_review_without_manager(cycle: Cycle | None) -> QuerySet[Assessment]
         return Assessment.objects.none()
     return (
         Assessment.objects.filter(
-            cycle=cycle, status=Assessment.Status.SUBMITTED, person__line_manager__isnull=True
+            cycle=cycle,
+            status=Assessment.Status.SUBMITTED,
+            person__in=StaffProfile.objects.without_active_line_manager(),
         )
         .select_related("person__user")
         .order_by("person__user__full_name")

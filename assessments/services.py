@@ -393,10 +393,13 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
 
 
 def can_review(user: User, assessment: Assessment) -> bool:
-    """Only the person's line manager and heads of digital review; nobody reviews themselves."""
+    """The person's line manager reviews; a head of digital only when the person has no active
+    line manager (nobody else sees a person's answers). Nobody reviews themselves."""
     if assessment.person.user_id == user.pk:
         return False
-    return roles.manages(user, assessment.person) or roles.is_head_of_digital(user)
+    if roles.manages(user, assessment.person):
+        return True
+    return roles.is_head_of_digital(user) and not assessment.person.has_active_line_manager
 
 
 @transaction.atomic

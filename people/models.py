@@ -89,6 +89,15 @@ class StaffProfileQuerySet(models.QuerySet["StaffProfile"]):
     def reports_of(self, user: User) -> StaffProfileQuerySet:
         return self.filter(line_manager__user=user)
 
+    def without_active_line_manager(self) -> StaffProfileQuerySet:
+        """People nobody reviews as line manager: none named, or one who has left. Heads of
+        digital review these people, so they (and only they) may see their answers."""
+        return self.filter(
+            Q(line_manager__isnull=True)
+            | Q(line_manager__active=False)
+            | Q(line_manager__user__is_active=False)
+        )
+
 
 class StaffProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
@@ -125,3 +134,8 @@ class StaffProfile(models.Model):
     @property
     def directorate(self) -> Directorate:
         return self.team.directorate
+
+    @property
+    def has_active_line_manager(self) -> bool:
+        manager = self.line_manager
+        return manager is not None and manager.active and manager.user.is_active

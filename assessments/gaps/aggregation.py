@@ -287,6 +287,7 @@ def _sums(
             at_target=row["at_target"] or 0,
             gap_sum=row["gap_sum"] or 0,
             distribution={number: row[f"level_{number}"] or 0 for number in levels},
+            named_people=filters.person_ids is not None,
         )
     if group_totals:  # people per group over every area, keyed with None for the last key
         totals = ratings.values(*keys[:-1]).annotate(people=Count("assessment_id", distinct=True))

@@ -163,13 +163,19 @@ class _Stats:
     gap_sum: int = 0
     distribution: dict[int, int] = field(default_factory=dict)
     protected: bool = False  # hidden by the differencing rules (assessments.gaps.privacy)
+    # Over a line manager's named reports: shown however few, as the manager sees each of them.
+    named_people: bool = False
 
 
-def figure(value: float | None, people: int, protected: bool = False) -> Figure:
+def figure(
+    value: float | None, people: int, protected: bool = False, named_people: bool = False
+) -> Figure:
     """A Figure, suppressed when it is over fewer people than the threshold or the privacy
-    rules hide it."""
+    rules hide it (never when it is over a line manager's named reports)."""
     if people == 0:
         return NO_DATA
+    if named_people:
+        return Figure(value=value, people=people, suppressed=False)
     if people < threshold() or protected:
         small = people < threshold()
         return Figure(value=None, people=people, suppressed=True, protected=not small)
@@ -193,19 +199,22 @@ def _change(current: Figure, previous: Figure) -> Figure:
 def _share(stats: _Stats | None) -> Figure:
     if stats is None or stats.ratings == 0:
         return figure(None, stats.people if stats else 0, bool(stats and stats.protected))
-    return figure(100.0 * stats.at_target / stats.ratings, stats.people, stats.protected)
+    value = 100.0 * stats.at_target / stats.ratings
+    return figure(value, stats.people, stats.protected, stats.named_people)
 
 
 def _mean_gap(stats: _Stats | None) -> Figure:
     if stats is None or stats.ratings == 0:
         return figure(None, stats.people if stats else 0, bool(stats and stats.protected))
-    return figure(stats.gap_sum / stats.ratings, stats.people, stats.protected)
+    return figure(stats.gap_sum / stats.ratings, stats.people, stats.protected, stats.named_people)
 
 
 def _figures(current: _Stats | None, previous: _Stats | None, levels: list[int]) -> dict[str, Any]:
     share, gap = _share(current), _mean_gap(current)
     people = current.people if current else 0
-    suppressed = 0 < people < threshold() or bool(current and current.protected and people)
+    suppressed = bool(current and not current.named_people) and (
+        0 < people < threshold() or bool(current and current.protected and people)
+    )
     distribution = None
     if current is not None and not suppressed:
         distribution = {number: current.distribution.get(number, 0) for number in levels}

@@ -180,18 +180,10 @@ def organisation_team(request: HttpRequest, team_id: int) -> HttpResponse:
     items = gaps.skill_figures(cycle=cycle, filters=filters)
     link_query = _query(request, team=team.pk)
     tables = [_skills_table(request, items, link_query, f"{team.name}: figures by skill")]
-    managers = []
-    if roles.is_head_of_digital(request.user):
-        managers = list(
-            StaffProfile.objects.filter(team=team, direct_reports__isnull=False)
-            .select_related("user")
-            .distinct()
-        )
     context = {
         "cycle": cycle,
         "form": form,
         "team": team,
-        "managers": managers,
         "legend": HEAT_LEGEND,
         "threshold": gaps.threshold(),
         "back_url": reverse("assessments:organisation_dashboard")
@@ -257,17 +249,13 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
 
 
 def _manager_for(request: HttpRequest, manager_id: int | None) -> StaffProfile | None:
-    """The manager whose team is shown: the signed-in person, or (for a head of digital only)
-    the manager named in the address. Anyone else asking for another team gets a 404."""
+    """The manager whose team is shown: always the signed-in person. The page lists each
+    report's answers, which only their line manager sees, so another manager's id is a 404
+    for everyone (heads of digital and leadership included)."""
     own = roles.staff_profile(request.user)
-    if manager_id is None or (own is not None and own.pk == manager_id):
-        return own
-    if not roles.is_head_of_digital(request.user):
+    if manager_id is not None and (own is None or own.pk != manager_id):
         raise Http404("No such team")
-    return get_object_or_404(
-        StaffProfile.objects.filter(direct_reports__active=True).select_related("user").distinct(),
-        pk=manager_id,
-    )
+    return own
 
 
 def _level_text(rating: gaps.PersonRating | None) -> str:

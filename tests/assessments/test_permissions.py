@@ -3,6 +3,7 @@
 import pytest
 
 from assessments.models import Assessment, Cycle
+from people.models import StaffProfile
 from tests.assessments.journey import DATA_SKILL, SECURITY_SKILL, level, skill, submitted
 
 pytestmark = pytest.mark.usefixtures("officers")
@@ -66,7 +67,34 @@ def test_leadership_cannot_see_individual_ratings(client_for, alice, leader, ope
     assert client_for(leader).get(f"/assessments/review/{assessment.pk}/").status_code == 404
 
 
-def test_a_head_of_digital_may_review(client_for, alice, head, open_cycle, framework):
+def test_a_head_of_digital_may_not_review_someone_with_a_line_manager(
+    client_for, alice, head, open_cycle, framework
+):
+    assert alice.line_manager is not None
+    assessment = submitted(open_cycle, alice)
+    url = f"/assessments/review/{assessment.pk}/"
+
+    assert client_for(head).get(url).status_code == 404
+    assert client_for(head).post(url, review_post(framework)).status_code == 404
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.SUBMITTED
+
+
+def test_a_head_of_digital_reviews_someone_whose_line_manager_has_left(
+    client_for, alice, manager, head, open_cycle, framework
+):
+    StaffProfile.objects.filter(pk=manager.pk).update(active=False)
+    assessment = submitted(open_cycle, alice)
+    response = client_for(head).post(
+        f"/assessments/review/{assessment.pk}/", review_post(framework)
+    )
+    assert response.status_code == 302
+
+
+def test_a_head_of_digital_may_review_someone_with_no_line_manager(
+    client_for, alice, head, open_cycle, framework
+):
+    StaffProfile.objects.filter(pk=alice.pk).update(line_manager=None)
     assessment = submitted(open_cycle, alice)
     response = client_for(head).post(
         f"/assessments/review/{assessment.pk}/", review_post(framework)
