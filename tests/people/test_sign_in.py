@@ -132,16 +132,31 @@ def test_an_inactive_account_cannot_sign_in(client):
     assert "govuk-error-summary" in response.content.decode()
 
 
-@pytest.mark.django_db
-def test_passwords_are_hashed_with_argon2_and_older_hashes_still_sign_in(client, settings):
-    from django.contrib.auth.hashers import make_password
-
+@pytest.fixture
+def service_hashers(settings):
+    """The service's own hashers: the suite otherwise hashes with MD5 for speed."""
     from config import settings as project_settings
 
-    # The suite hashes with MD5 for speed; this test uses the service's own hashers.
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+
+
+@pytest.mark.django_db
+def test_a_newly_set_password_is_hashed_with_argon2(service_hashers):
+    user = StaffProfileFactory(user__email="new@example.org").user
+    user.set_password("a-new-long-password-42")
+    user.save()
+    user.refresh_from_db()
+    assert user.password.startswith("argon2")
+    assert user.check_password("a-new-long-password-42")
+
+
+@pytest.mark.django_db
+def test_an_older_pbkdf2_hash_still_signs_in_and_is_upgraded(client, service_hashers):
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
     person = StaffProfileFactory(user__email="old@example.org")
-    person.user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    # A real PBKDF2 hash, with few iterations so the test stays fast (the count is in the hash).
+    person.user.password = PBKDF2PasswordHasher().encode(PASSWORD, "oldsalt1234", iterations=1000)
     person.user.save()
 
     response = client.post("/sign-in/", {"username": "old@example.org", "password": PASSWORD})
