@@ -442,8 +442,12 @@ def assessment_review(
 
 
 def assessment_notify_manager(*, assessment: Assessment) -> bool:
+    """Tell the person's line manager; a manager who has left is not told (heads of digital
+    review those people, from their list of people with no line manager)."""
     manager = assessment.person.line_manager
-    if manager is None or not manager.user.email or not assessment.is_complete:
+    if not assessment.person.has_active_line_manager or not assessment.is_complete:
+        return False
+    if not manager.user.email:
         return False
     emails.send_one(emails.submitted_to_manager(assessment, manager))
     return True

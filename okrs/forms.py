@@ -43,6 +43,10 @@ class ObjectiveForm(GovukFormMixin, forms.ModelForm):
         self.fields["order"].initial = self.fields["order"].initial or 0
 
 
+COMPUTED_ONLY_FIELDS = ("measure", "skill", "area", "tier", "directorate", "team")
+COMPUTED_REFUSED = "Only a head of digital can add a key result computed from assessments"
+
+
 class KeyResultForm(GovukFormMixin, forms.ModelForm):
     """Skill, area and tier come from the framework version the key result is measured against:
     the published version for a new one."""
@@ -102,15 +106,25 @@ class KeyResultForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, may_compute: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.framework = self._framework()
         # Only heads of digital make computed key results: each is a figure about a group that
         # everyone can read, so who may choose the group is kept to those who see them all.
-        if not may_compute:
-            kind = self.fields["kind"]
-            kind.choices = [choice for choice in kind.choices if choice[0] != "computed"]
-            kind.error_messages["invalid_choice"] = (
-                "Only a head of digital can add a key result computed from assessments"
-            )
-        self.framework = self._framework()
+        self.may_compute = may_compute
+        if may_compute:
+            self._set_up_computed_fields()
+        else:
+            self._offer_manual_only()
+        self.fields["order"].initial = self.fields["order"].initial or 0
+
+    def _offer_manual_only(self) -> None:
+        kind = self.fields["kind"]
+        kind.choices = [choice for choice in kind.choices if choice[0] != KeyResult.Kind.COMPUTED]
+        kind.help_text = "Only a head of digital can add a key result computed from assessments."
+        kind.error_messages["invalid_choice"] = COMPUTED_REFUSED
+        for name in COMPUTED_ONLY_FIELDS:  # a manual key result has none of these
+            del self.fields[name]
+
+    def _set_up_computed_fields(self) -> None:
         version = self.framework.version if self.framework else "none published"
         choices = {"skill": Skill, "area": CapabilityArea, "tier": Tier}
         for name, model in choices.items():
@@ -136,7 +150,6 @@ class KeyResultForm(GovukFormMixin, forms.ModelForm):
         }
         for name, label in empty.items():
             self.fields[name].empty_label = label
-        self.fields["order"].initial = self.fields["order"].initial or 0
 
     def _framework(self) -> Framework | None:
         if self.instance.framework_id:

@@ -62,6 +62,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "objective_progress": selectors.objective_with_progress(objective),
             "objective": objective,
             "can_edit": can_edit_objective(request.user, objective),
+            "can_compute": roles.is_head_of_digital(request.user),
         },
     )
 

@@ -51,15 +51,20 @@ def is_line_manager(user: User) -> bool:
     if not hasattr(user, "_is_line_manager_cache"):
         profile = staff_profile(user)
         user._is_line_manager_cache = bool(
-            profile and profile.direct_reports.filter(active=True).exists()
+            profile and profile.active and profile.direct_reports.filter(active=True).exists()
         )
     return user._is_line_manager_cache
 
 
 def manages(user: User, person: StaffProfile) -> bool:
-    """True when `user` is `person`'s line manager."""
+    """True when `user` is `person`'s active line manager: one who has left sees no more of
+    their former reports (heads of digital review those people instead)."""
     profile = staff_profile(user)
-    return profile is not None and person.line_manager_id == profile.pk
+    return (
+        profile is not None
+        and person.line_manager_id == profile.pk
+        and person.has_active_line_manager
+    )
 
 
 def role_required(check: Callable[[Any], bool]) -> Callable[..., Any]:

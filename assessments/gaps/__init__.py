@@ -12,11 +12,11 @@ Rules
 - Per skill, each person has one rating, so a skill figure is over people. Area, group and
   headline shares and mean gaps are over every rating (person and skill) they cover; their
   `people` is the number of different people those ratings come from.
-- Completion is over everyone asked to take part: people with an assessment in the cycle, and
-  people who never started one (an assessment row is made only when someone starts). For an open
-  cycle that is every active person without one; for a closed cycle, everyone emailed about it
-  (invitation or reminder) without one. Those are grouped by their current team and role.
-- A figure over fewer than settings.SMALL_GROUP_THRESHOLD people is suppressed.
+- Completion is submitted (or reviewed) over everyone asked to take part: the cycle's
+  assessments, made for every active person when it opens (and for joiners while it is open),
+  each with the directorate, team, tier and role they had then.
+- A figure over fewer than settings.SMALL_GROUP_THRESHOLD people is suppressed, and so is any
+  figure another visible figure could be subtracted from to reveal fewer (privacy.py).
 - "Change" compares with the previous cycle, matching skills, areas and tiers by slug so that a
   change of framework version between cycles still lines up.
 
@@ -26,7 +26,8 @@ Modules
 - aggregation: sums per group, from the summary tables or the ratings themselves.
 - reading: what one `one_reading()` block reads once (cycles, levels, skills, areas).
 - figures: the figures pages, exports and key results ask for.
-- people: a line manager's reports, one by one.
+- people: a line manager's reports, one by one, and figures over them (shown however few).
+- privacy: the rules that hide figures (small groups, differencing, complementary suppression).
 """
 
 from assessments.gap_summary import one_reading
@@ -40,7 +41,7 @@ from assessments.gaps.figures import (
     skill_figure,
     skill_figures,
 )
-from assessments.gaps.people import people_ratings
+from assessments.gaps.people import ReportsFigure, people_ratings, reports_figures
 from assessments.gaps.queries import COUNTED, counted_ratings, latest_cycle, previous_cycle
 from assessments.gaps.types import (
     NO_DATA,
@@ -80,6 +81,8 @@ __all__ = [
     "measure_value",
     "one_reading",
     "people_ratings",
+    "reports_figures",
+    "ReportsFigure",
     "previous_cycle",
     "skill_figure",
     "skill_figures",

@@ -12,13 +12,13 @@ from django.db.models import Case, Count, Q, Sum, Value, When
 from assessments import gap_summary
 from assessments.gaps import privacy
 from assessments.gaps.queries import assessment_filter, counted_ratings
-from assessments.gaps.types import Filters, _Stats
+from assessments.gaps.types import Filters, Stats
 from assessments.models import Assessment
 from capability.models import RoleProfile, Tier
 from people.models import Team
 
 
-def _aggregate(
+def aggregate(
     *,
     cycle_ids: list[int],
     filters: Filters,
@@ -27,7 +27,7 @@ def _aggregate(
     distinct_people: bool,
     skill_ids: Any = None,
     group_totals: bool = False,
-) -> dict[tuple[Any, ...], _Stats]:
+) -> dict[tuple[Any, ...], Stats]:
     """Sums per (cycle, *group_by), keyed by those values, each marked `protected` where the
     privacy rules (assessments.gaps.privacy) hide it. Figures over named people (a line
     manager's reports) are not groups anyone else sees, so they are not protected."""
@@ -52,12 +52,12 @@ SPLIT_KEYS = {
 }
 
 
-def _people(rows: dict[tuple[Any, ...], _Stats]) -> dict[tuple[Any, ...], int]:
+def _people(rows: dict[tuple[Any, ...], Stats]) -> dict[tuple[Any, ...], int]:
     return {key: stats.people for key, stats in rows.items()}
 
 
 def _protect(
-    result: dict[tuple[Any, ...], _Stats],
+    result: dict[tuple[Any, ...], Stats],
     *,
     filters: Filters,
     group_by: tuple[str, ...],
@@ -250,7 +250,7 @@ def _sums(
     distinct_people: bool,
     skill_ids: Any = None,
     group_totals: bool = False,
-) -> dict[tuple[Any, ...], _Stats]:
+) -> dict[tuple[Any, ...], Stats]:
     """Sums per (cycle, *group_by), keyed by those values: from the summary tables when the
     figures are over groups, from the ratings themselves when they are over named people."""
     if filters.person_ids is None and max(levels, default=0) <= gap_summary.MAX_LEVEL:
@@ -281,19 +281,18 @@ def _sums(
     rows = ratings.values(*keys).annotate(**aggregates)
     result = {}
     for row in rows:
-        result[tuple(row[key] for key in keys)] = _Stats(
+        result[tuple(row[key] for key in keys)] = Stats(
             people=row["people"],
             ratings=row["ratings"],
             at_target=row["at_target"] or 0,
             gap_sum=row["gap_sum"] or 0,
             distribution={number: row[f"level_{number}"] or 0 for number in levels},
-            named_people=filters.person_ids is not None,
         )
     if group_totals:  # people per group over every area, keyed with None for the last key
         totals = ratings.values(*keys[:-1]).annotate(people=Count("assessment_id", distinct=True))
         for row in totals:
             key = (*(row[name] for name in keys[:-1]), None)
-            result[key] = _Stats(people=row["people"])
+            result[key] = Stats(people=row["people"])
     return result
 
 
@@ -393,7 +392,7 @@ def _aggregate_summary(
     distinct_people: bool,
     skill_ids: Any,
     group_totals: bool = False,
-) -> dict[tuple[Any, ...], _Stats]:
+) -> dict[tuple[Any, ...], Stats]:
     gap_summary.summary_refresh(cycle_ids=cycle_ids)
     keys = [SUMMARY_KEYS[key] for key in ("assessment__cycle_id", *group_by)]
     columns = ["ratings", "at_target", "gap_sum", *(f"level_{number}" for number in levels)]
@@ -407,7 +406,7 @@ def _aggregate_summary(
     )
     result = {}
     for key, (ratings, at_target, gap_sum, *counts) in rows:
-        result[key] = _Stats(
+        result[key] = Stats(
             people=ratings,
             ratings=ratings,
             at_target=at_target,
@@ -433,5 +432,5 @@ def _aggregate_summary(
             if key in result:
                 result[key].people = total
             elif key[-1] is None:  # a group's people over every area
-                result[key] = _Stats(people=total)
+                result[key] = Stats(people=total)
     return result

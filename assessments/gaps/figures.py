@@ -6,16 +6,16 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from assessments.gaps import privacy
-from assessments.gaps.aggregation import _aggregate, protected_completion
-from assessments.gaps.queries import _assessed
+from assessments.gaps.aggregation import aggregate, protected_completion
+from assessments.gaps.queries import assessed_counts
 from assessments.gaps.reading import (
-    _a_reading,
-    _areas,
-    _Context,
-    _context,
-    _skills,
-    _slug_map,
-    _split,
+    Context,
+    areas_of,
+    context_for,
+    in_one_reading,
+    skills_of,
+    slug_map,
+    split_by_cycle,
 )
 from assessments.gaps.types import (
     NO_DATA,
@@ -25,11 +25,11 @@ from assessments.gaps.types import (
     GroupFigure,
     Measure,
     SkillFigure,
-    _change,
-    _figures,
-    _mean_gap,
-    _share,
+    change_between,
     figure,
+    figure_fields,
+    mean_gap_of,
+    share_of,
 )
 from assessments.models import Cycle
 from capability.models import CapabilityArea, Skill, Tier
@@ -38,19 +38,19 @@ from people.models import Directorate, Team
 EVERYONE = Filters()  # the default: no filter (one shared instance, as Filters is frozen)
 
 
-@_a_reading
+@in_one_reading
 def headline(*, cycle: Cycle, filters: Filters = EVERYONE) -> dict[str, Any]:
     """Completion, share at target and mean gap over everyone in `filters`, with changes."""
-    context = _context(cycle)
-    completion = _assessed(context.cycle_ids, filters)
-    stats = _aggregate(
+    context = context_for(cycle)
+    completion = assessed_counts(context.cycle_ids, filters)
+    stats = aggregate(
         cycle_ids=context.cycle_ids,
         filters=filters,
         group_by=(),
         levels=context.levels,  # unused here, but the same summary read as the other figures
         distinct_people=True,
     )
-    now, before = _split(stats, context, key_map=lambda keys: "all")
+    now, before = split_by_cycle(stats, context, key_map=lambda keys: "all")
     counts = completion.get(cycle.pk, {"people": 0, "submitted": 0})
     previous_counts = completion.get(context.previous.pk if context.previous else None)
 
@@ -65,16 +65,16 @@ def headline(*, cycle: Cycle, filters: Filters = EVERYONE) -> dict[str, Any]:
     completion_before = completion_figure(
         previous_counts, context.previous.pk if context.previous else None
     )
-    share, gap = _share(now.get("all")), _mean_gap(now.get("all"))
+    share, gap = share_of(now.get("all")), mean_gap_of(now.get("all"))
     return {
         "people": counts["people"],
         "submitted": counts["submitted"],
         "completion": completion_now,
         "share_at_target": share,
         "mean_gap": gap,
-        "change_completion": _change(completion_now, completion_before),
-        "change_share_at_target": _change(share, _share(before.get("all"))),
-        "change_mean_gap": _change(gap, _mean_gap(before.get("all"))),
+        "change_completion": change_between(completion_now, completion_before),
+        "change_share_at_target": change_between(share, share_of(before.get("all"))),
+        "change_mean_gap": change_between(gap, mean_gap_of(before.get("all"))),
         "previous_cycle": context.previous,
     }
 
@@ -83,53 +83,53 @@ def _framework_figures(
     *,
     cycle: Cycle,
     filters: Filters,
-    objects: Callable[[_Context], list[Any]],
+    objects: Callable[[Context], list[Any]],
     group_by: str,
     distinct_people: bool,
 ) -> list[tuple[Any, dict[str, Any]]]:
     """(object, its figures' fields) for every skill or area of the cycle's framework, in
     framework order; `objects` reads both cycles' skills or areas, `group_by` is their key."""
-    context = _context(cycle)
+    context = context_for(cycle)
     items = objects(context)
-    current_by_id = _slug_map(items, cycle.framework_id)
-    stats = _aggregate(
+    current_by_id = slug_map(items, cycle.framework_id)
+    stats = aggregate(
         cycle_ids=context.cycle_ids,
         filters=filters,
         group_by=(group_by,),
         levels=context.levels,
         distinct_people=distinct_people,
     )
-    now, before = _split(stats, context, key_map=lambda keys: current_by_id.get(keys[0]))
+    now, before = split_by_cycle(stats, context, key_map=lambda keys: current_by_id.get(keys[0]))
     return [
-        (item, _figures(now.get(item), before.get(item), context.levels))
+        (item, figure_fields(now.get(item), before.get(item), context.levels))
         for item in items
         if item.framework_id == cycle.framework_id
     ]
 
 
-@_a_reading
+@in_one_reading
 def skill_figures(*, cycle: Cycle, filters: Filters = EVERYONE) -> list[SkillFigure]:
     """A figure for every skill of the cycle's framework, in framework order."""
     rows = _framework_figures(
-        cycle=cycle, filters=filters, objects=_skills, group_by="skill_id", distinct_people=False
+        cycle=cycle, filters=filters, objects=skills_of, group_by="skill_id", distinct_people=False
     )
     return [SkillFigure(skill=skill, **fields) for skill, fields in rows]
 
 
-@_a_reading
+@in_one_reading
 def area_figures(*, cycle: Cycle, filters: Filters = EVERYONE) -> list[AreaFigure]:
     """A figure for every capability area of the cycle's framework, in framework order."""
     rows = _framework_figures(
         cycle=cycle,
         filters=filters,
-        objects=_areas,
+        objects=areas_of,
         group_by="skill__area_id",
         distinct_people=True,
     )
     return [AreaFigure(area=area, **fields) for area, fields in rows]
 
 
-@_a_reading
+@in_one_reading
 def group_area_figures(
     *,
     cycle: Cycle,
@@ -139,11 +139,11 @@ def group_area_figures(
     """Heatmap rows: one per directorate (or team) with responses in the cycle."""
     if by not in ("directorate", "team"):
         raise ValueError(f"Group by 'directorate' or 'team', not {by!r}")
-    context = _context(cycle)
-    areas = _areas(context)
-    current_by_id = _slug_map(areas, cycle.framework_id)
+    context = context_for(cycle)
+    areas = areas_of(context)
+    current_by_id = slug_map(areas, cycle.framework_id)
     group_field = f"assessment__{by}_id"
-    stats = _aggregate(
+    stats = aggregate(
         cycle_ids=context.cycle_ids,
         filters=filters,
         group_by=(group_field, "skill__area_id"),
@@ -151,7 +151,7 @@ def group_area_figures(
         distinct_people=True,
         group_totals=True,
     )
-    now, before = _split(
+    now, before = split_by_cycle(
         stats,
         context,
         key_map=lambda keys: (
@@ -181,7 +181,9 @@ def group_area_figures(
         figures = {
             area.pk: AreaFigure(
                 area=area,
-                **_figures(now.get((group.pk, area)), before.get((group.pk, area)), context.levels),
+                **figure_fields(
+                    now.get((group.pk, area)), before.get((group.pk, area)), context.levels
+                ),
             )
             for area in current_areas
         }
@@ -198,30 +200,30 @@ def group_area_figures(
     return rows
 
 
-@_a_reading
+@in_one_reading
 def biggest_gaps_by_tier(
     *, cycle: Cycle, filters: Filters = EVERYONE, limit: int = 5
 ) -> dict[Tier, list[SkillFigure]]:
     """Per tier (of the people assessed), the skills with the largest headcount-weighted gap:
     mean gap x people, i.e. the total number of levels short. Suppressed figures are left out."""
-    context = _context(cycle)
-    skills = _skills(context)
-    skill_by_id = _slug_map(skills, cycle.framework_id)
+    context = context_for(cycle)
+    skills = skills_of(context)
+    skill_by_id = slug_map(skills, cycle.framework_id)
     tiers = list(Tier.objects.filter(framework_id__in=context.framework_ids).order_by("number"))
-    tier_by_id = _slug_map(tiers, cycle.framework_id)
+    tier_by_id = slug_map(tiers, cycle.framework_id)
 
     def key_map(keys: list[Any]) -> tuple[Tier, Skill] | None:
         tier, skill = tier_by_id.get(keys[0]), skill_by_id.get(keys[1])
         return (tier, skill) if tier and skill else None
 
-    stats = _aggregate(
+    stats = aggregate(
         cycle_ids=context.cycle_ids,
         filters=filters,
         group_by=("assessment__tier_id", "skill_id"),
         levels=context.levels,
         distinct_people=False,
     )
-    now, before = _split(stats, context, key_map=key_map)
+    now, before = split_by_cycle(stats, context, key_map=key_map)
     result: dict[Tier, list[SkillFigure]] = {}
     for tier in tiers:
         if tier.framework_id != cycle.framework_id:
@@ -229,7 +231,7 @@ def biggest_gaps_by_tier(
         ranked = [
             SkillFigure(
                 skill=skill,
-                **_figures(now[(tier, skill)], before.get((tier, skill)), context.levels),
+                **figure_fields(now[(tier, skill)], before.get((tier, skill)), context.levels),
             )
             for (row_tier, skill) in now
             if row_tier == tier
@@ -242,17 +244,17 @@ def biggest_gaps_by_tier(
     return result
 
 
-@_a_reading
+@in_one_reading
 def skill_figure(*, cycle: Cycle, skill: Skill, filters: Filters = EVERYONE) -> SkillFigure:
     """One skill's figure (for a drill-down to its distribution)."""
-    context = _context(cycle)
+    context = context_for(cycle)
     same_skill = list(
         Skill.objects.filter(framework_id__in=context.framework_ids, slug=skill.slug)
         .select_related("area", "tier")
         .order_by()
     )
     current = next((s for s in same_skill if s.framework_id == cycle.framework_id), skill)
-    stats = _aggregate(
+    stats = aggregate(
         cycle_ids=context.cycle_ids,
         filters=filters,
         group_by=("skill_id",),
@@ -263,13 +265,15 @@ def skill_figure(*, cycle: Cycle, skill: Skill, filters: Filters = EVERYONE) -> 
         distinct_people=False,
     )
     ids = {s.pk for s in same_skill} | {skill.pk}
-    now, before = _split(stats, context, key_map=lambda keys: "skill" if keys[0] in ids else None)
+    now, before = split_by_cycle(
+        stats, context, key_map=lambda keys: "skill" if keys[0] in ids else None
+    )
     return SkillFigure(
-        skill=current, **_figures(now.get("skill"), before.get("skill"), context.levels)
+        skill=current, **figure_fields(now.get("skill"), before.get("skill"), context.levels)
     )
 
 
-@_a_reading
+@in_one_reading
 def measure_value(
     *,
     cycle: Cycle,

@@ -41,11 +41,11 @@ def previous_cycle(cycle: Cycle) -> Cycle | None:
     )
 
 
-def _cycle_ids(cycle: Cycle, previous: Cycle | None) -> list[int]:
+def compared_cycle_ids(cycle: Cycle, previous: Cycle | None) -> list[int]:
     return [cycle.pk] + ([previous.pk] if previous else [])
 
 
-def _framework_ids(cycle: Cycle, previous: Cycle | None) -> list[int]:
+def compared_framework_ids(cycle: Cycle, previous: Cycle | None) -> list[int]:
     return list({cycle.framework_id} | ({previous.framework_id} if previous else set()))
 
 
@@ -86,12 +86,12 @@ def counted_ratings(cycle_ids: list[int], filters: Filters | None) -> QuerySet[R
     )
 
 
-def _level_numbers(framework_ids: list[int]) -> list[int]:
+def level_numbers(framework_ids: list[int]) -> list[int]:
     numbers = Level.objects.filter(framework_id__in=framework_ids).values_list("number", flat=True)
     return sorted(set(numbers))
 
 
-def _assessed(cycle_ids: list[int], filters: Filters) -> dict[int, dict[str, int]]:
+def assessed_counts(cycle_ids: list[int], filters: Filters) -> dict[int, dict[str, int]]:
     """Per cycle with any, the people in `filters` with an assessment and how many of those are
     submitted or reviewed. Filters on directorate and team read the counts the summary's
     freshness check already made (no query of their own in a reading); others count here."""

@@ -9,8 +9,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from assessments import gap_summary
 from assessments.gap_summary import one_reading
-from assessments.gaps.queries import _cycle_ids, _framework_ids, _level_numbers, previous_cycle
-from assessments.gaps.types import _Stats
+from assessments.gaps.queries import (
+    compared_cycle_ids,
+    compared_framework_ids,
+    level_numbers,
+    previous_cycle,
+)
+from assessments.gaps.types import Stats
 from assessments.models import Cycle
 from capability.models import CapabilityArea, Skill
 
@@ -19,18 +24,18 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class _Context:
+class Context:
     cycle: Cycle
     previous: Cycle | None
     levels: list[int]
 
     @property
     def cycle_ids(self) -> list[int]:
-        return _cycle_ids(self.cycle, self.previous)
+        return compared_cycle_ids(self.cycle, self.previous)
 
     @property
     def framework_ids(self) -> list[int]:
-        return _framework_ids(self.cycle, self.previous)
+        return compared_framework_ids(self.cycle, self.previous)
 
 
 def _remembered(key: tuple[Any, ...], read: Any) -> Any:
@@ -43,16 +48,16 @@ def _remembered(key: tuple[Any, ...], read: Any) -> Any:
     return memo[key]
 
 
-def _context(cycle: Cycle) -> _Context:
+def context_for(cycle: Cycle) -> Context:
     def read() -> tuple[Cycle | None, list[int]]:
         previous = previous_cycle(cycle)
-        return previous, _level_numbers(_framework_ids(cycle, previous))
+        return previous, level_numbers(compared_framework_ids(cycle, previous))
 
     previous, levels = _remembered(("context", cycle.pk), read)
-    return _Context(cycle, previous, list(levels))
+    return Context(cycle, previous, list(levels))
 
 
-def _skills(context: _Context) -> list[Skill]:
+def skills_of(context: Context) -> list[Skill]:
     """Skills of both cycles' frameworks (the current ones first, in framework order)."""
     return list(
         _remembered(
@@ -66,7 +71,7 @@ def _skills(context: _Context) -> list[Skill]:
     )
 
 
-def _areas(context: _Context) -> list[CapabilityArea]:
+def areas_of(context: Context) -> list[CapabilityArea]:
     """Capability areas of both cycles' frameworks, in framework order."""
     return list(
         _remembered(
@@ -80,7 +85,7 @@ def _areas(context: _Context) -> list[CapabilityArea]:
     )
 
 
-def _slug_map(objects: Iterable[Any], framework_id: int) -> dict[int, Any]:
+def slug_map(objects: Iterable[Any], framework_id: int) -> dict[int, Any]:
     """Map every object's id (in either framework) to the current framework's object with the
     same slug, so previous-cycle rows line up with current ones."""
     objects = list(objects)
@@ -88,12 +93,12 @@ def _slug_map(objects: Iterable[Any], framework_id: int) -> dict[int, Any]:
     return {obj.pk: by_slug[obj.slug] for obj in objects if obj.slug in by_slug}
 
 
-def _split(
-    stats: dict[tuple[Any, ...], _Stats], context: _Context, key_map: Any = None
-) -> tuple[dict[Any, _Stats], dict[Any, _Stats]]:
+def split_by_cycle(
+    stats: dict[tuple[Any, ...], Stats], context: Context, key_map: Any = None
+) -> tuple[dict[Any, Stats], dict[Any, Stats]]:
     """Split (cycle, *keys) rows into current and previous dicts keyed by the mapped keys."""
-    current: dict[Any, _Stats] = {}
-    previous: dict[Any, _Stats] = {}
+    current: dict[Any, Stats] = {}
+    previous: dict[Any, Stats] = {}
     for (cycle_id, *keys), value in stats.items():
         key = key_map(keys) if key_map else (keys[0] if len(keys) == 1 else tuple(keys))
         if key is None:
@@ -106,7 +111,7 @@ def _split(
 _Function = TypeVar("_Function", bound=Any)
 
 
-def _a_reading(function: _Function) -> _Function:
+def in_one_reading(function: _Function) -> _Function:
     """Run the function in a `one_reading()` block of its own when it is not already in one, so
     even a single figure checks the summary once and reads it once."""
 

@@ -154,7 +154,7 @@ class PersonRow:
 
 
 @dataclass
-class _Stats:
+class Stats:
     """Sums from one aggregate row: people, ratings, ratings at target, gap levels, levels."""
 
     people: int = 0
@@ -163,26 +163,20 @@ class _Stats:
     gap_sum: int = 0
     distribution: dict[int, int] = field(default_factory=dict)
     protected: bool = False  # hidden by the differencing rules (assessments.gaps.privacy)
-    # Over a line manager's named reports: shown however few, as the manager sees each of them.
-    named_people: bool = False
 
 
-def figure(
-    value: float | None, people: int, protected: bool = False, named_people: bool = False
-) -> Figure:
+def figure(value: float | None, people: int, protected: bool = False) -> Figure:
     """A Figure, suppressed when it is over fewer people than the threshold or the privacy
-    rules hide it (never when it is over a line manager's named reports)."""
+    rules hide it."""
     if people == 0:
         return NO_DATA
-    if named_people:
-        return Figure(value=value, people=people, suppressed=False)
     if people < threshold() or protected:
         small = people < threshold()
         return Figure(value=None, people=people, suppressed=True, protected=not small)
     return Figure(value=value, people=people, suppressed=False)
 
 
-def _change(current: Figure, previous: Figure) -> Figure:
+def change_between(current: Figure, previous: Figure) -> Figure:
     if current.suppressed or previous.suppressed:
         hidden = current.people > 0
         return Figure(
@@ -196,25 +190,25 @@ def _change(current: Figure, previous: Figure) -> Figure:
     return Figure(value=current.value - previous.value, people=current.people, suppressed=False)
 
 
-def _share(stats: _Stats | None) -> Figure:
+def share_of(stats: Stats | None) -> Figure:
     if stats is None or stats.ratings == 0:
         return figure(None, stats.people if stats else 0, bool(stats and stats.protected))
     value = 100.0 * stats.at_target / stats.ratings
-    return figure(value, stats.people, stats.protected, stats.named_people)
+    return figure(value, stats.people, stats.protected)
 
 
-def _mean_gap(stats: _Stats | None) -> Figure:
+def mean_gap_of(stats: Stats | None) -> Figure:
     if stats is None or stats.ratings == 0:
         return figure(None, stats.people if stats else 0, bool(stats and stats.protected))
-    return figure(stats.gap_sum / stats.ratings, stats.people, stats.protected, stats.named_people)
+    return figure(stats.gap_sum / stats.ratings, stats.people, stats.protected)
 
 
-def _figures(current: _Stats | None, previous: _Stats | None, levels: list[int]) -> dict[str, Any]:
-    share, gap = _share(current), _mean_gap(current)
+def figure_fields(
+    current: Stats | None, previous: Stats | None, levels: list[int]
+) -> dict[str, Any]:
+    share, gap = share_of(current), mean_gap_of(current)
     people = current.people if current else 0
-    suppressed = bool(current and not current.named_people) and (
-        0 < people < threshold() or bool(current and current.protected and people)
-    )
+    suppressed = 0 < people < threshold() or bool(current and current.protected and people)
     distribution = None
     if current is not None and not suppressed:
         distribution = {number: current.distribution.get(number, 0) for number in levels}
@@ -226,6 +220,6 @@ def _figures(current: _Stats | None, previous: _Stats | None, levels: list[int])
         "share_at_target": share,
         "mean_gap": gap,
         "distribution": distribution,
-        "change_share_at_target": _change(share, _share(previous)),
-        "change_mean_gap": _change(gap, _mean_gap(previous)),
+        "change_share_at_target": change_between(share, share_of(previous)),
+        "change_mean_gap": change_between(gap, mean_gap_of(previous)),
     }

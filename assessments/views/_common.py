@@ -14,14 +14,14 @@ from people import roles
 from people.models import StaffProfile
 
 
-def _profile(request: HttpRequest) -> StaffProfile:
+def signed_in_profile(request: HttpRequest) -> StaffProfile:
     profile = roles.staff_profile(request.user)
     if profile is None:
         raise Http404("You do not have a staff profile, so you have no self-assessment.")
     return profile
 
 
-def _own_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+def own_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
     return get_object_or_404(
         Assessment.objects.select_related(
             "cycle__framework", "person__user", "person__line_manager", "tier", "role_profile"
@@ -31,5 +31,5 @@ def _own_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
     )
 
 
-def _editable(assessment: Assessment) -> bool:
+def assessment_is_editable(assessment: Assessment) -> bool:
     return assessment.cycle.is_open and not assessment.is_complete

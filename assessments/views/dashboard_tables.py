@@ -82,11 +82,11 @@ def heat_class(mean_gap: Figure) -> str:
     return f"app-heat app-heat--{band}"
 
 
-def _number(text: str) -> Cell:
+def number_cell(text: str) -> Cell:
     return Cell(text, numeric=True)
 
 
-def _gap_cell(mean_gap: Figure) -> Cell:
+def gap_cell(mean_gap: Figure) -> Cell:
     return Cell(mean_gap.display(2), heat=heat_class(mean_gap), numeric=True)
 
 
@@ -97,7 +97,7 @@ def _with_csv_links(request: HttpRequest, tables: list[Table]) -> None:
         table.csv_url = f"{request.path}?{query.urlencode()}"
 
 
-def _csv_response(table: Table, filename: str) -> HttpResponse:
+def csv_response(table: Table, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{table.name}.csv"'
     writer = csv.writer(response)
@@ -106,14 +106,14 @@ def _csv_response(table: Table, filename: str) -> HttpResponse:
     return response
 
 
-def _page_or_csv(
+def page_or_csv(
     request: HttpRequest, template: str, tables: list[Table], context: dict[str, Any], name: str
 ) -> HttpResponse:
     if request.GET.get("format") == "csv":
         table = next((table for table in tables if table.name == request.GET.get("table")), None)
         if table is None:
             raise Http404("No such table")
-        return _csv_response(table, slugify(name))
+        return csv_response(table, slugify(name))
     _with_csv_links(request, tables)
     context["tables"] = {table.name: table for table in tables}
     return render(request, template, context)
@@ -122,7 +122,7 @@ def _page_or_csv(
 # --- Links and table builders ---------------------------------------------------------------
 
 
-def _query(request: HttpRequest, **changes: Any) -> str:
+def query_string(request: HttpRequest, **changes: Any) -> str:
     query = request.GET.copy()
     for key in ("format", "table", "submit"):
         query.pop(key, None)
@@ -131,7 +131,7 @@ def _query(request: HttpRequest, **changes: Any) -> str:
     return f"?{query.urlencode()}" if query else ""
 
 
-def _headline_table(figures: dict[str, Any]) -> Table:
+def headline_table(figures: dict[str, Any]) -> Table:
     table = Table(
         "headline",
         "Headline figures",
@@ -145,17 +145,21 @@ def _headline_table(figures: dict[str, Any]) -> Table:
         table.rows.append(
             [
                 Cell(label, header=True),
-                _number(figures[key].display(places, suffix)),
-                _number(figures[f"change_{key}"].display_change(places, change_suffix)),
+                number_cell(figures[key].display(places, suffix)),
+                number_cell(figures[f"change_{key}"].display_change(places, change_suffix)),
             ]
         )
     table.rows.append(
-        [Cell("People assessed", header=True), _number(str(figures["submitted"])), _number("")]
+        [
+            Cell("People assessed", header=True),
+            number_cell(str(figures["submitted"])),
+            number_cell(""),
+        ]
     )
     return table
 
 
-def _heatmap_table(
+def heatmap_table(
     request: HttpRequest, rows: list[gaps.GroupFigure], areas: list[gaps.AreaFigure], by: str
 ) -> Table:
     table = Table(
@@ -165,20 +169,22 @@ def _heatmap_table(
     )
     for row in rows:
         if by == "directorate":
-            href = _query(request, directorate=row.directorate_id)
+            href = query_string(request, directorate=row.directorate_id)
         else:
-            href = reverse("assessments:organisation_team", args=[row.team_id]) + _query(request)
+            href = reverse("assessments:organisation_team", args=[row.team_id]) + query_string(
+                request
+            )
         table.rows.append(
             [
                 Cell(row.label, header=True, href=href),
-                _number(row.people_text),
-                *(_gap_cell(row.areas[item.area.pk].mean_gap) for item in areas),
+                number_cell(row.people_text),
+                *(gap_cell(row.areas[item.area.pk].mean_gap) for item in areas),
             ]
         )
     return table
 
 
-def _area_table(areas: list[gaps.AreaFigure]) -> Table:
+def area_table(areas: list[gaps.AreaFigure]) -> Table:
     table = Table(
         "areas",
         "Capability areas and change since the previous cycle",
@@ -195,17 +201,17 @@ def _area_table(areas: list[gaps.AreaFigure]) -> Table:
         table.rows.append(
             [
                 Cell(item.area.name, header=True),
-                _number(item.people_text),
-                _number(item.share_at_target.display(0, "%")),
-                _number(item.change_share_at_target.display_change(0)),
-                _gap_cell(item.mean_gap),
-                _number(item.change_mean_gap.display_change(2)),
+                number_cell(item.people_text),
+                number_cell(item.share_at_target.display(0, "%")),
+                number_cell(item.change_share_at_target.display_change(0)),
+                gap_cell(item.mean_gap),
+                number_cell(item.change_mean_gap.display_change(2)),
             ]
         )
     return table
 
 
-def _biggest_gaps_table(request: HttpRequest, by_tier: dict[Tier, list[gaps.SkillFigure]]) -> Table:
+def biggest_gaps_table(request: HttpRequest, by_tier: dict[Tier, list[gaps.SkillFigure]]) -> Table:
     table = Table(
         "biggest_gaps",
         "Biggest gaps by tier, weighted by headcount",
@@ -217,17 +223,21 @@ def _biggest_gaps_table(request: HttpRequest, by_tier: dict[Tier, list[gaps.Skil
             table.rows.append(
                 [
                     Cell(tier.name),
-                    Cell(item.skill.name, header=True, href=href + _query(request, tier=tier.pk)),
-                    _number(item.people_text),
-                    _gap_cell(item.mean_gap),
-                    _number(f"{item.mean_gap.value * item.people:.0f}"),
-                    _number(item.change_mean_gap.display_change(2)),
+                    Cell(
+                        item.skill.name,
+                        header=True,
+                        href=href + query_string(request, tier=tier.pk),
+                    ),
+                    number_cell(item.people_text),
+                    gap_cell(item.mean_gap),
+                    number_cell(f"{item.mean_gap.value * item.people:.0f}"),
+                    number_cell(item.change_mean_gap.display_change(2)),
                 ]
             )
     return table
 
 
-def _skills_table(
+def skill_figures_table(
     request: HttpRequest, items: list[gaps.SkillFigure], link_query: str, caption: str
 ) -> Table:
     table = Table(
@@ -248,10 +258,10 @@ def _skills_table(
             [
                 Cell(item.skill.name, header=True, href=href),
                 Cell(item.skill.area.name),
-                _number(item.people_text),
-                _number(item.share_at_target.display(0, "%")),
-                _gap_cell(item.mean_gap),
-                _number(item.change_mean_gap.display_change(2)),
+                number_cell(item.people_text),
+                number_cell(item.share_at_target.display(0, "%")),
+                gap_cell(item.mean_gap),
+                number_cell(item.change_mean_gap.display_change(2)),
             ]
         )
     return table

@@ -23,16 +23,16 @@ from assessments.views.dashboard_tables import (
     HEAT_LEGEND,
     Cell,
     Table,
-    _area_table,
-    _biggest_gaps_table,
-    _csv_response,
-    _gap_cell,
-    _headline_table,
-    _heatmap_table,
-    _number,
-    _page_or_csv,
-    _query,
-    _skills_table,
+    area_table,
+    biggest_gaps_table,
+    csv_response,
+    gap_cell,
+    headline_table,
+    heatmap_table,
+    number_cell,
+    page_or_csv,
+    query_string,
+    skill_figures_table,
 )
 from capability.models import Level, RoleProfile, Skill, Tier
 from people import roles
@@ -123,12 +123,12 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
     areas = cache(lambda: gaps.area_figures(cycle=cycle, filters=filters))
     figures = cache(lambda: gaps.headline(cycle=cycle, filters=filters))
     builders = {
-        "headline": lambda: _headline_table(figures()),
-        "heatmap": lambda: _heatmap_table(
+        "headline": lambda: headline_table(figures()),
+        "heatmap": lambda: heatmap_table(
             request, gaps.group_area_figures(cycle=cycle, by=by, filters=filters), areas(), by
         ),
-        "areas": lambda: _area_table(areas()),
-        "biggest_gaps": lambda: _biggest_gaps_table(
+        "areas": lambda: area_table(areas()),
+        "biggest_gaps": lambda: biggest_gaps_table(
             request, gaps.biggest_gaps_by_tier(cycle=cycle, filters=filters)
         ),
     }
@@ -136,7 +136,7 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
         builder = builders.get(request.GET.get("table", ""))
         if builder is None:
             raise Http404("No such table")
-        return _csv_response(builder(), slugify(f"gaps {cycle}"))
+        return csv_response(builder(), slugify(f"gaps {cycle}"))
     area_chart = bar_chart(
         chart_id="area-chart",
         title=f"Ratings at or above target by capability area, {cycle.name}",
@@ -163,7 +163,7 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
         "threshold": gaps.threshold(),
     }
     tables = [build() for build in builders.values()]
-    return _page_or_csv(
+    return page_or_csv(
         request, "assessments/dashboards/organisation.html", tables, context, f"gaps {cycle}"
     )
 
@@ -178,8 +178,8 @@ def organisation_team(request: HttpRequest, team_id: int) -> HttpResponse:
         return _no_cycle(request)
     filters, form = _filters(request, cycle, team_id=team.pk)
     items = gaps.skill_figures(cycle=cycle, filters=filters)
-    link_query = _query(request, team=team.pk)
-    tables = [_skills_table(request, items, link_query, f"{team.name}: figures by skill")]
+    link_query = query_string(request, team=team.pk)
+    tables = [skill_figures_table(request, items, link_query, f"{team.name}: figures by skill")]
     context = {
         "cycle": cycle,
         "form": form,
@@ -187,9 +187,9 @@ def organisation_team(request: HttpRequest, team_id: int) -> HttpResponse:
         "legend": HEAT_LEGEND,
         "threshold": gaps.threshold(),
         "back_url": reverse("assessments:organisation_dashboard")
-        + _query(request, directorate=team.directorate_id),
+        + query_string(request, directorate=team.directorate_id),
     }
-    return _page_or_csv(
+    return page_or_csv(
         request, "assessments/dashboards/team_skills.html", tables, context, team.name
     )
 
@@ -222,7 +222,9 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
             label = f"{number} {level_names.get(number, '')}".strip()
             share = f"{100 * count / item.people:.0f}%"
             bars.append(Bar(label=label, value=count, value_text=str(count)))
-            table.rows.append([Cell(label, header=True), _number(str(count)), _number(share)])
+            table.rows.append(
+                [Cell(label, header=True), number_cell(str(count)), number_cell(share)]
+            )
         chart = bar_chart(
             chart_id="distribution-chart",
             title=f"{skill.name}: number of people at each level, {cycle.name}",
@@ -230,7 +232,7 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
         )
     else:
         table.rows.append(
-            [Cell("All levels", header=True), _number(item.mean_gap.display()), _number("")]
+            [Cell("All levels", header=True), number_cell(item.mean_gap.display()), number_cell("")]
         )
     context = {
         "cycle": cycle,
@@ -240,7 +242,7 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
         "team": team,
         "chart": chart,
     }
-    return _page_or_csv(
+    return page_or_csv(
         request, "assessments/dashboards/skill.html", [table], context, item.skill.name
     )
 
@@ -251,11 +253,12 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
 def _manager_for(request: HttpRequest, manager_id: int | None) -> StaffProfile | None:
     """The manager whose team is shown: always the signed-in person. The page lists each
     report's answers, which only their line manager sees, so another manager's id is a 404
-    for everyone (heads of digital and leadership included)."""
+    for everyone (heads of digital and leadership included). A manager who has left (an
+    inactive profile) has no team: heads of digital review their former reports."""
     own = roles.staff_profile(request.user)
     if manager_id is not None and (own is None or own.pk != manager_id):
         raise Http404("No such team")
-    return own
+    return own if own is not None and own.active else None
 
 
 def _level_text(rating: gaps.PersonRating | None) -> str:
@@ -277,9 +280,8 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
         else []
     )
     people = gaps.people_ratings(cycle=cycle, person_ids=reports)
-    filters = Filters(person_ids=tuple(reports))
-    items = [item for item in gaps.skill_figures(cycle=cycle, filters=filters) if item.people]
-    skills = [item.skill for item in items]
+    figures = gaps.reports_figures(people)
+    skills = list(Skill.objects.filter(pk__in=figures).select_related("area"))
     people_table = Table(
         "people",
         "Each person",
@@ -296,14 +298,14 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
             [
                 Cell(row.person.user.full_name, header=True),
                 Cell(row.status or "Not started"),
-                _number(f"{at_target} of {rated}" if rated else "none rated"),
-                _number(str(row.total_gap) if rated else ""),
+                number_cell(f"{at_target} of {rated}" if rated else "none rated"),
+                number_cell(str(row.total_gap) if rated else ""),
             ]
         )
         levels_table.rows.append(
             [
                 Cell(row.person.user.full_name, header=True),
-                *(_number(_level_text(row.ratings.get(skill.pk))) for skill in skills),
+                *(number_cell(_level_text(row.ratings.get(skill.pk))) for skill in skills),
             ]
         )
     skills_table = Table(
@@ -311,14 +313,15 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
         "Your team's figures by skill",
         ["Skill", "Capability area", "People", "At or above target", "Mean gap (levels)"],
     )
-    for item in items:
+    for skill in skills:
+        item = figures[skill.pk]
         skills_table.rows.append(
             [
-                Cell(item.skill.name, header=True),
-                Cell(item.skill.area.name),
-                _number(str(item.people)),
-                _number(item.share_at_target.display(0, "%")),
-                _gap_cell(item.mean_gap),
+                Cell(skill.name, header=True),
+                Cell(skill.area.name),
+                number_cell(str(item.people)),
+                number_cell(item.share_at_target.display(0, "%")),
+                gap_cell(item.mean_gap),
             ]
         )
     context = {
@@ -330,7 +333,7 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
         "threshold": gaps.threshold(),
     }
     name = f"team {manager.user.full_name if manager else ''} {cycle}"
-    return _page_or_csv(
+    return page_or_csv(
         request,
         "assessments/dashboards/team.html",
         [people_table, skills_table, levels_table],

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from assessments import selectors, services
 from assessments.forms import AreaForm
 from assessments.models import Assessment, Cycle, Rating
-from assessments.views._common import _editable, _own_assessment, _profile
+from assessments.views._common import assessment_is_editable, own_assessment, signed_in_profile
 from capability.models import CapabilityArea
 
 # Answers posted after the session expired wait here (in the new, anonymous session) until the
@@ -27,7 +27,7 @@ PENDING_ANSWERS = "assessments_pending_answers"
 
 
 def mine(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    profile = signed_in_profile(request)
     cycle = selectors.current_cycle()
     assessment = selectors.assessment_for(cycle=cycle, person=profile) if cycle else None
     skills = (
@@ -44,7 +44,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    profile = signed_in_profile(request)
     cycle = selectors.current_cycle()
     if cycle is None:
         raise Http404("There is no self-assessment open at the moment.")
@@ -53,7 +53,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def task_list(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _own_assessment(request, assessment_id)
+    assessment = own_assessment(request, assessment_id)
     scope = selectors.scope_for_assessment(assessment)
     tasks = selectors.area_tasks(assessment, scope)
     return render(
@@ -63,7 +63,7 @@ def task_list(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "assessment": assessment,
             "tasks": tasks,
             "completed": sum(1 for task in tasks if task.status == "Completed"),
-            "editable": _editable(assessment),
+            "editable": assessment_is_editable(assessment),
         },
     )
 
@@ -107,7 +107,7 @@ def _next_step(assessment: Assessment, tasks: list[selectors.AreaTask], slug: st
 def area(request: HttpRequest, assessment_id: int, area_slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return _keep_answers_and_sign_in(request)
-    assessment = _own_assessment(request, assessment_id)
+    assessment = own_assessment(request, assessment_id)
     scope = selectors.scope_for_assessment(assessment)
     capability_area = next((a for a in scope.areas() if a.slug == area_slug), None)
     if capability_area is None:
@@ -208,7 +208,7 @@ def _render_area(
             "ratings": ratings,
             "conflicts": conflicts,
             "previous_cycle": previous_cycle,
-            "editable": _editable(assessment),
+            "editable": assessment_is_editable(assessment),
             "returning": returning,
         },
     )
@@ -227,7 +227,7 @@ def _areas_with_answers(assessment: Assessment) -> list[dict[str, object]]:
 
 
 def check(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _own_assessment(request, assessment_id)
+    assessment = own_assessment(request, assessment_id)
     errors = []
     if request.method == "POST":
         try:
@@ -246,7 +246,12 @@ def check(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 messages.success(request, error.message)
                 return redirect("assessments:confirmation", assessment.pk)
             # The submit button is gone once the cycle has closed: point at the notice instead.
-            errors = [(error.message, "#submit" if _editable(assessment) else "#closed-notice")]
+            errors = [
+                (
+                    error.message,
+                    "#submit" if assessment_is_editable(assessment) else "#closed-notice",
+                )
+            ]
         else:
             return redirect("assessments:confirmation", assessment.pk)
     return render(
@@ -256,13 +261,13 @@ def check(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "assessment": assessment,
             "areas": _areas_with_answers(assessment),
             "errors": errors,
-            "editable": _editable(assessment),
+            "editable": assessment_is_editable(assessment),
         },
     )
 
 
 def confirmation(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _own_assessment(request, assessment_id)
+    assessment = own_assessment(request, assessment_id)
     if not assessment.is_complete:
         return redirect("assessments:check", assessment.pk)
     return render(request, "assessments/confirmation.html", {"assessment": assessment})

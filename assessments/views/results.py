@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 
 from assessments import selectors
 from assessments.models import Assessment
-from assessments.views._common import _own_assessment, _profile
+from assessments.views._common import own_assessment, signed_in_profile
 
 
 def _render_results(request: HttpRequest, assessment: Assessment | None) -> HttpResponse:
-    profile = _profile(request)
+    profile = signed_in_profile(request)
     history_assessments, history = selectors.history_for(profile)
     return render(
         request,
@@ -30,12 +30,12 @@ def _render_results(request: HttpRequest, assessment: Assessment | None) -> Http
 
 
 def results(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    profile = signed_in_profile(request)
     return _render_results(request, selectors.completed_assessments(profile).first())
 
 
 def results_for(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _own_assessment(request, assessment_id)
+    assessment = own_assessment(request, assessment_id)
     if not assessment.is_complete:
         return redirect("assessments:task_list", assessment.pk)
     return _render_results(request, assessment)

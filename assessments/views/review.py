@@ -14,7 +14,9 @@ from people import roles
 
 def _reviewable_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
     assessment = get_object_or_404(
-        Assessment.objects.select_related("cycle__framework", "person__user", "reviewed_by"),
+        Assessment.objects.select_related(
+            "cycle__framework", "person__user", "person__line_manager__user", "reviewed_by"
+        ),
         pk=assessment_id,
     )
     if not services.can_review(request.user, assessment):

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from assessments.models import Cycle
 from capability.models import Tier
+from people.models import StaffProfile
 from tests.assessments.test_gaps import assess, crowd, make_cycle, many_people, skill
 from tests.factories import StaffProfileFactory, TeamFactory, framework_with_skills
 
@@ -85,6 +86,25 @@ def test_nobody_but_the_manager_opens_a_managers_team(
 def test_a_head_of_digital_gets_404_for_someone_who_manages_nobody(client_for, head, alice):
     url = reverse("assessments:team_dashboard_for", args=[alice.pk])
     assert client_for(head).get(url).status_code == 404
+
+
+def test_a_line_manager_who_has_left_has_no_team_dashboard(client_for, manager, alice, cycle):
+    StaffProfile.objects.filter(pk=manager.pk).update(active=False)
+    own = reverse("assessments:team_dashboard_for", args=[manager.pk])
+
+    assert client_for(manager).get(TEAM).status_code == 403
+    assert client_for(manager).get(own).status_code == 403
+
+
+def test_the_team_drill_down_does_not_link_to_managers_teams(
+    client_for, head, manager, alice, team, cycle
+):
+    page = client_for(head).get(reverse("assessments:organisation_team", args=[team.pk]))
+
+    assert page.status_code == 200
+    assert reverse("assessments:team_dashboard_for", args=[manager.pk]) not in (
+        page.content.decode()
+    )
 
 
 def test_leadership_can_open_the_organisation_dashboard(client_for, leader, cycle):
@@ -296,6 +316,18 @@ def test_a_managers_team_figures_are_shown_however_small(
     rows = rows_of(client_for(manager).get(TEAM, {"format": "csv", "table": "skills"}))
 
     assert rows[1][:5] == ["All staff skill 0", "Data", "2", "50%", "1.00"]
+
+
+def test_a_managers_team_figures_cover_only_their_direct_reports(
+    client_for, manager, alice, bob, framework, cycle, team
+):
+    assess(cycle, alice, {skill(framework): 0})
+    assess(cycle, bob, {skill(framework): 2})
+    crowd(cycle, team, [4, 4, 4, 4, 4])  # the rest of the team, managed by nobody here
+
+    rows = rows_of(client_for(manager).get(TEAM, {"format": "csv", "table": "skills"}))
+
+    assert rows[1:] == [["All staff skill 0", "Data", "2", "50%", "1.00"]]
 
 
 def test_the_dashboards_use_the_same_number_of_queries_for_10_and_100_people(

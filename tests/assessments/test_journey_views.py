@@ -32,7 +32,8 @@ def test_the_start_page_says_what_it_is_for_and_who_sees_answers(client_for, ali
     assert response.status_code == 200
     assert "Start now" in text
     assert "It takes about 20 minutes" in text
-    assert "Only you, your line manager and the head of digital" in text
+    assert "Only you and your line manager see your individual answers" in text
+    assert "a head of digital sees them only if you have no line manager" in text
     assert "closes on 19 December 2026" in text
 
 

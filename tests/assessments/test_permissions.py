@@ -3,7 +3,7 @@
 import pytest
 
 from assessments.models import Assessment, Cycle
-from people.models import StaffProfile
+from people.models import StaffProfile, User
 from tests.assessments.journey import DATA_SKILL, SECURITY_SKILL, level, skill, submitted
 
 pytestmark = pytest.mark.usefixtures("officers")
@@ -102,6 +102,57 @@ def test_a_head_of_digital_may_review_someone_with_no_line_manager(
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.REVIEWED
+
+
+def test_a_head_of_digital_cannot_open_the_answers_of_someone_with_a_line_manager(
+    client_for, alice, head, open_cycle
+):
+    assessment = submitted(open_cycle, alice)
+    client = client_for(head)
+    for url in ("mine", "results", "review"):
+        assert client.get(f"/assessments/{url}/{assessment.pk}/").status_code == 404
+
+
+def test_a_head_of_digital_reviews_someone_whose_line_manager_cannot_sign_in(
+    client_for, alice, manager, head, open_cycle, framework
+):
+    User.objects.filter(pk=manager.user_id).update(is_active=False)
+    assessment = submitted(open_cycle, alice)
+    response = client_for(head).post(
+        f"/assessments/review/{assessment.pk}/", review_post(framework)
+    )
+    assert response.status_code == 302
+
+
+def test_a_line_manager_who_has_left_no_longer_sees_their_former_reports(
+    client_for, alice, manager, open_cycle, framework
+):
+    StaffProfile.objects.filter(pk=manager.pk).update(active=False)
+    assessment = submitted(open_cycle, alice)
+    url = f"/assessments/review/{assessment.pk}/"
+    client = client_for(manager)
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, review_post(framework)).status_code == 404
+    assert client.get("/assessments/team/").status_code == 403
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.SUBMITTED
+
+
+def test_heads_of_digital_are_offered_only_people_with_no_active_line_manager(
+    client_for, alice, bob, manager, head, open_cycle
+):
+    bob_assessment = submitted(open_cycle, bob)
+    alice_assessment = submitted(open_cycle, alice)
+    StaffProfile.objects.filter(pk=bob.pk).update(line_manager=None)
+
+    page = client_for(head).get("/assessments/team/").content.decode()
+
+    assert f"/assessments/review/{bob_assessment.pk}/" in page
+    assert f"/assessments/review/{alice_assessment.pk}/" not in page
+    StaffProfile.objects.filter(pk=manager.pk).update(active=False)  # Alice's manager leaves
+    page = client_for(head).get("/assessments/team/").content.decode()
+    assert f"/assessments/review/{alice_assessment.pk}/" in page
 
 
 def test_nobody_reviews_their_own_assessment(client_for, open_cycle, framework):

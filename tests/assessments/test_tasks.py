@@ -7,6 +7,7 @@ from django.core import mail
 from assessments import services
 from assessments.models import Assessment, Cycle, ReminderSent
 from assessments.tasks import daily_cycle_housekeeping
+from people.models import StaffProfile
 from tests.assessments.journey import submitted
 
 pytestmark = pytest.mark.usefixtures("officers")
@@ -93,6 +94,14 @@ def test_the_manager_is_emailed_a_link_to_review_when_a_report_submits(
     assert message.to == ["mary@example.org"]
     assert message.subject == "Alice Adams has submitted their 2026 Q4 self-assessment"
     assert f"https://capability.example.gov.uk/assessments/review/{assessment.pk}/" in message.body
+
+
+def test_a_line_manager_who_has_left_is_not_emailed_when_a_report_submits(
+    open_cycle, alice, manager
+):
+    StaffProfile.objects.filter(pk=manager.pk).update(active=False)
+    submitted(open_cycle, alice)
+    assert [message.to for message in mail.outbox] == []
 
 
 def test_no_reminder_goes_earlier_than_seven_days_before(on_day, open_cycle, alice):

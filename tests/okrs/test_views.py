@@ -336,3 +336,45 @@ def test_a_head_of_digital_adds_a_computed_key_result(client_for, head, objectiv
     )
     assert response.status_code == 302
     assert objective.key_results.get().is_computed
+
+
+def test_an_owner_who_is_not_a_head_of_digital_cannot_make_a_manual_key_result_computed(
+    client_for, manager, apprentices
+):
+    framework_with_skills()
+    response = client_for(manager).post(
+        reverse("okrs:key_result_edit", args=[apprentices.pk]),
+        key_result_data(kind="computed", measure="completion"),
+    )
+
+    assert response.status_code == 200
+    assert "Only a head of digital can add a key result computed from assessments" in (
+        response.content.decode()
+    )
+    apprentices.refresh_from_db()
+    assert not apprentices.is_computed
+
+
+def test_an_owner_who_is_not_a_head_of_digital_still_changes_a_manual_key_result(
+    client_for, manager, apprentices
+):
+    url = reverse("okrs:key_result_edit", args=[apprentices.pk])
+
+    form = client_for(manager).get(url).content.decode()
+    response = client_for(manager).post(url, key_result_data(title="Apprentices in post"))
+
+    assert 'name="measure"' not in form and 'name="skill"' not in form  # computed-only fields
+    assert response.status_code == 302
+    apprentices.refresh_from_db()
+    assert (apprentices.title, apprentices.is_computed) == ("Apprentices in post", False)
+
+
+def test_only_a_head_of_digital_is_offered_to_change_a_computed_key_result(
+    client_for, manager, head, completion
+):
+    page = reverse("okrs:objective", args=[completion.objective_id])
+    change = reverse("okrs:key_result_edit", args=[completion.pk])
+
+    assert change not in client_for(manager).get(page).content.decode()
+    assert change in client_for(head).get(page).content.decode()
+    assert client_for(head).get(change).status_code == 200
