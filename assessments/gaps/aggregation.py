@@ -3,6 +3,7 @@ tables when the figures are over groups, from the ratings themselves when over n
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from operator import add, itemgetter
 from typing import Any
@@ -78,49 +79,21 @@ def _protect(
         for outer, people in parts.items():
             for part in privacy.parts_to_hide(whole.get(outer, 0), people):
                 hidden.add(outer[:position] + (part,) + outer[position:])
-    # Rule 2: against every larger group the filters refine. When the rows are places
-    # (heatmap rows), widening the filters' place does not change a row's group: skip those.
+    # Rules 2 and 3 for the filtered group. When the rows are places (heatmap rows), widening
+    # or splitting the filters' place does not change a row's group: skip those.
     rows_are_places = any(key in PLACE_KEYS for key in group_by)
-    mine = _people(result)
-    # A key is settled by a larger group G when G already has k more people than the filtered
-    # group: every group containing G has at least as many more, so it need not be read.
-    settled: dict[tuple[Any, ...], list[tuple[int, ...]]] = {}
-    for rank, larger in _larger_groups(filters):
-        if rows_are_places and (larger.tier_id, larger.role_profile_id) == (
-            filters.tier_id,
-            filters.role_profile_id,
-        ):
-            continue
-        open_keys = [
-            key
-            for key in mine
-            if not any(
-                all(mine_rank <= theirs for mine_rank, theirs in zip(by, rank, strict=True))
-                for by in settled.get(key, [])
-            )
-        ]
-        if not open_keys:
-            continue
-        theirs = _people(_sums(filters=larger, group_by=group_by, **options))
-        for key in open_keys:
-            difference = theirs.get(key, 0) - mine[key]
-            if privacy.is_small(difference):
-                hidden.add(key)
-            elif difference >= privacy.threshold():
-                settled.setdefault(key, []).append(rank)
-    # Rule 3 for the filtered group itself, as one part of each split it belongs to.
-    for split_key, value, whole_filters in _splits(filters):
-        if split_key in group_by or (rows_are_places and split_key in PLACE_KEYS):
-            continue
-        whole = _people(_sums(filters=whole_filters, group_by=group_by, **options))
-        parts = {}
-        for row_key, stats in _sums(
-            filters=whole_filters, group_by=(split_key, *group_by), **options
-        ).items():
-            parts.setdefault((row_key[0], *row_key[2:]), {})[row_key[1]] = stats.people
-        for key in mine:
-            if value in privacy.parts_to_hide(whole.get(key, 0), parts.get(key, {})):
-                hidden.add(key)
+
+    def people_for(group: Filters, split_key: str | None) -> dict[tuple[Any, ...], int]:
+        keys = (split_key, *group_by) if split_key else group_by
+        return _people(_sums(filters=group, group_by=keys, **options))
+
+    hidden |= _hidden_by_refinement(
+        filters,
+        _people(result),
+        people_for,
+        keep_place=rows_are_places,
+        skip_splits={*group_by, *(PLACE_KEYS if rows_are_places else ())},
+    )
     for key in hidden & result.keys():
         result[key].protected = True
 
@@ -161,26 +134,61 @@ def protected_completion(*, cycle_ids: list[int], filters: Filters) -> set[int]:
             for row in rows.order_by().values_list(*keys).annotate(Count("id"))
         }
 
-    larger_groups, splits = _larger_groups(filters), _splits(filters)
-    if not larger_groups and not splits:
+    if filters == Filters():  # everyone: nothing larger, and not a part of anything
         return set()
-    mine = asked(filters)
-    hidden = set()
-    for _rank, larger in larger_groups:
-        theirs = asked(larger)
-        hidden.update(
-            key[0]
-            for key, people in mine.items()
-            if privacy.differs_by_a_few(theirs.get(key, 0), people)
-        )
-    for split_key, value, whole_filters in splits:
-        whole = asked(whole_filters)
-        parts: dict[int, dict[Any, int]] = {}
-        for (cycle_id, part), people in asked(whole_filters, split_key).items():
-            parts.setdefault(cycle_id, {})[part] = people
-        for (cycle_id,) in mine:
-            if value in privacy.parts_to_hide(whole.get((cycle_id,), 0), parts.get(cycle_id, {})):
-                hidden.add(cycle_id)
+    return {key[0] for key in _hidden_by_refinement(filters, asked(filters), asked)}
+
+
+def _hidden_by_refinement(
+    filters: Filters,
+    mine: dict[tuple[Any, ...], int],
+    people_for: Callable[[Filters, str | None], dict[tuple[Any, ...], int]],
+    *,
+    keep_place: bool = False,
+    skip_splits: Collection[str] = (),
+) -> set[tuple[Any, ...]]:
+    """Keys of `mine` (people per (cycle, ...) for `filters`) that rules 2 and 3 hide.
+    people_for(group, None) counts a group with the same keys; people_for(group, split_key)
+    with the part of the split as the key's second value. keep_place: only larger groups with
+    the same tier and role matter (the rows are places themselves)."""
+    hidden: set[tuple[Any, ...]] = set()
+    # Rule 2. A key is settled by a larger group G when G already has k more people than the
+    # filtered group: every group containing G has at least as many more, so it is not read.
+    settled: dict[tuple[Any, ...], list[tuple[int, ...]]] = {}
+    for rank, larger in _larger_groups(filters):
+        if keep_place and (larger.tier_id, larger.role_profile_id) == (
+            filters.tier_id,
+            filters.role_profile_id,
+        ):
+            continue
+        open_keys = [
+            key
+            for key in mine
+            if not any(
+                all(mine_rank <= theirs for mine_rank, theirs in zip(by, rank, strict=True))
+                for by in settled.get(key, [])
+            )
+        ]
+        if not open_keys:
+            continue
+        theirs = people_for(larger, None)
+        for key in open_keys:
+            difference = theirs.get(key, 0) - mine[key]
+            if privacy.is_small(difference):
+                hidden.add(key)
+            elif difference >= privacy.threshold():
+                settled.setdefault(key, []).append(rank)
+    # Rule 3 for the filtered group itself, as one part of each split it belongs to.
+    for split_key, value, whole_filters in _splits(filters):
+        if split_key in skip_splits:
+            continue
+        whole = people_for(whole_filters, None)
+        parts: dict[tuple[Any, ...], dict[Any, int]] = {}
+        for row_key, people in people_for(whole_filters, split_key).items():
+            parts.setdefault((row_key[0], *row_key[2:]), {})[row_key[1]] = people
+        for key in mine:
+            if value in privacy.parts_to_hide(whole.get(key, 0), parts.get(key, {})):
+                hidden.add(key)
     return hidden
 
 
