@@ -292,7 +292,7 @@ def _all_team_keys(cycle_ids: list[int]) -> dict[int, set[int]]:
 
 
 def _rebuild(stale: dict[int, set[int]]) -> None:
-    from assessments.gaps import counted_ratings
+    from insights.gaps import counted_ratings
 
     # Stamp with what the assessments were BEFORE reading their ratings: a submission that commits
     # while this runs then leaves the stamp behind, and the next read rebuilds that team again.

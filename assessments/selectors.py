@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from assessments import gaps
 from assessments.models import Assessment, Cycle, Rating
+from assessments.ratings import people_ratings
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
 from capability.selectors import role_in_framework, skills_for_tier, target_levels, tier_for_role
 from people.models import StaffProfile
@@ -185,7 +185,7 @@ def results_for(assessment: Assessment, *, gaps_shown: int = 3) -> Results:
     """Level used (the manager's agreed level where there is one), target and gap per skill.
     Only for a submitted or reviewed assessment: the gap engine counts no other."""
     levels = {level.number: level for level in levels_of(assessment.cycle.framework)}
-    engine_rows = gaps.people_ratings(cycle=assessment.cycle, person_ids=[assessment.person_id])
+    engine_rows = people_ratings(cycle=assessment.cycle, person_ids=[assessment.person_id])
     engine_ratings = engine_rows[0].ratings if engine_rows else {}
     ratings = (
         assessment.ratings.select_related("skill__area", "level", "agreed_level")

@@ -48,7 +48,8 @@ def daily_cycle_housekeeping() -> dict[str, object]:
 def refresh_gap_summaries() -> int:
     """Bring the gap engine's summary tables up to date for the latest cycle and the one before
     it (the dashboards' "change since last cycle"), so that no page view has to rebuild them."""
-    from assessments import gap_summary, gaps
+    from assessments import gap_summary
+    from insights import gaps
 
     cycle = gaps.latest_cycle()
     if cycle is None:

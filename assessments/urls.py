@@ -1,5 +1,5 @@
-from assessments import dashboard_urls, journey_urls
+from assessments import journey_urls
 
 app_name = "assessments"
 
-urlpatterns = journey_urls.urlpatterns + dashboard_urls.urlpatterns
+urlpatterns = journey_urls.urlpatterns

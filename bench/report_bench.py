@@ -40,8 +40,8 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from assessments import gaps  # noqa: E402
 from assessments.models import Assessment, Cycle  # noqa: E402
+from insights import gaps  # noqa: E402
 from reports import services  # noqa: E402
 from reports.models import Report  # noqa: E402
 

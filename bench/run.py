@@ -39,7 +39,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from assessments import gaps  # noqa: E402
+from insights import gaps  # noqa: E402
 from people.models import HEAD_OF_DIGITAL, StaffProfile, User  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
@@ -80,7 +80,7 @@ def main() -> int:
     client.force_login(head)
     manager_client = Client()  # only the manager sees their own team's page
     manager_client.force_login(manager.user)
-    organisation = reverse("assessments:organisation_dashboard")
+    organisation = reverse("insights:organisation_dashboard")
     pages = [
         ("Organisation dashboard", organisation, client),
         (
@@ -90,17 +90,17 @@ def main() -> int:
         ),
         (
             "Drill-down: one team x skills",
-            reverse("assessments:organisation_team", args=[team.pk]),
+            reverse("insights:organisation_team", args=[team.pk]),
             client,
         ),
         (
             "Drill-down: one skill's distribution",
-            reverse("assessments:organisation_skill", args=[skill.pk]),
+            reverse("insights:organisation_skill", args=[skill.pk]),
             client,
         ),
         (
             f"Team dashboard ({manager.direct_reports.count()} reports)",
-            reverse("assessments:team_dashboard"),
+            reverse("insights:team_dashboard"),
             manager_client,
         ),
         ("CSV export: heatmap", f"{organisation}?format=csv&table=heatmap", client),

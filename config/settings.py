@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "capability",
     "people",
     "assessments",
+    "insights",
     "okrs",
     "roadmap",
     "reports",

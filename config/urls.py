@@ -51,6 +51,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("framework/", include("capability.urls")),
     path("assessments/", include("assessments.urls")),
+    path("assessments/", include("insights.urls")),
     path("okrs/", include("okrs.urls")),
     path("roadmap/", include("roadmap.urls")),
     path("reports/", include("reports.urls")),

@@ -39,13 +39,13 @@ def home(request: HttpRequest) -> HttpResponse:
                 "title": "Your team",
                 "links": _links(
                     ("Review your direct reports", "assessments:team"),
-                    ("Your team's gaps", "assessments:team_dashboard"),
+                    ("Your team's gaps", "insights:team_dashboard"),
                 ),
             }
         )
     if roles.can_see_organisation(user):
         links = _links(
-            ("Capability gaps dashboard", "assessments:organisation_dashboard"),
+            ("Capability gaps dashboard", "insights:organisation_dashboard"),
             ("Quarterly reports", "reports:list"),
             ("Gaps no initiative addresses", "roadmap:unaddressed"),
         )

@@ -1,7 +1,7 @@
 """Objectives, key results and check-ins.
 
 A manual key result takes its value from check-ins. A computed one takes its value from the gap
-engine (assessments.gaps) for the latest cycle, so it means the same as the dashboards.
+engine (insights) for the latest cycle, so it means the same as the dashboards.
 """
 
 from __future__ import annotations

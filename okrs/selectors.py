@@ -1,6 +1,6 @@
 """Reads for OKRs: each key result with its current value and progress.
 
-Computed key results read their figure from the gap engine (assessments.gaps) and nowhere else,
+Computed key results read their figure from the gap engine (insights) and nowhere else,
 so a key result and the dashboards always agree. The PDF report calls objectives_with_progress.
 """
 
@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.db.models import Model, Prefetch, QuerySet
 
-from assessments import gaps
 from assessments.models import Cycle
+from insights import gaps
 from okrs.models import CheckIn, KeyResult, Objective, format_number, progress_percent
 
 

@@ -23,7 +23,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, str]]:
     if roles.is_line_manager(user):
         items.append(("My team", "assessments:team"))
     if roles.can_see_organisation(user):
-        items.append(("Dashboard", "assessments:organisation_dashboard"))
+        items.append(("Dashboard", "insights:organisation_dashboard"))
     items.append(("OKRs", "okrs:list"))
     items.append(("Roadmap", "roadmap:list"))
     if roles.can_see_organisation(user):

@@ -1,6 +1,6 @@
 """Reads for reports: which reports a person may see, and everything a report shows.
 
-Every figure comes from the gap engine (assessments.gaps), so the PDF agrees with the dashboards.
+Every figure comes from the gap engine (insights), so the PDF agrees with the dashboards.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from assessments import gaps
+from insights import gaps
 from people import roles
 from reports.models import Report
 

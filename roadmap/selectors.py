@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from assessments import gaps
 from assessments.models import Cycle
 from capability.models import CapabilityArea, Skill
+from insights import gaps
 from roadmap.models import Initiative, Milestone
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from assessments import gaps
+from insights import gaps
 from people import roles
 from roadmap import selectors
 from roadmap.forms import InitiativeForm, MilestoneForm

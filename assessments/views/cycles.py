@@ -1,4 +1,5 @@
-"""Cycle management for the head of digital: list, create, see completion, open and close."""
+"""Cycle management for the head of digital: list, create, open and close (completion is shown
+by insights.views.completion)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from assessments import gaps, services
+from assessments import services
 from assessments.forms import CycleForm
 from assessments.models import Cycle
 from people import roles
@@ -43,11 +44,10 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 
 
 def _render_cycle(request: HttpRequest, cycle: Cycle, error: str = "") -> HttpResponse:
-    directorates, teams = gaps.completion_by_group(cycle=cycle)
     return render(
         request,
         "assessments/cycle_detail.html",
-        {"cycle": cycle, "directorates": directorates, "teams": teams, "error": error},
+        {"cycle": cycle, "error": error},
         status=400 if error else 200,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from assessments.gaps import Figure
+from insights.gaps import Figure
 
 register = template.Library()
 

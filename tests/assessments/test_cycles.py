@@ -107,7 +107,7 @@ def test_completion_is_shown_only_for_groups_of_enough_people(
     StaffProfileFactory.create_batch(4, team=TeamFactory(directorate__name="Resources"))
     services.cycle_ask_people(cycle=open_cycle)
     submitted(open_cycle, alice)
-    text = client_for(head).get(f"/assessments/cycles/{open_cycle.pk}/").content.decode()
+    text = client_for(head).get(f"/assessments/cycles/{open_cycle.pk}/completion/").content.decode()
     # Communities / Customer Services: 5 people, 1 submitted. Place / Planning: only charlie.
     assert ">20%<" in text
     assert "Communities – Customer Services" in text

@@ -17,8 +17,8 @@ from people.models import StaffProfile
 from tests.assessments.test_gaps import assess, crowd, make_cycle, many_people, skill
 from tests.factories import StaffProfileFactory, TeamFactory, framework_with_skills
 
-ORGANISATION = reverse("assessments:organisation_dashboard")
-TEAM = reverse("assessments:team_dashboard")
+ORGANISATION = reverse("insights:organisation_dashboard")
+TEAM = reverse("insights:team_dashboard")
 
 
 @pytest.fixture
@@ -59,14 +59,14 @@ def test_a_line_manager_cannot_open_the_organisation_dashboard(client_for, manag
 def test_a_line_manager_cannot_open_another_managers_team(client_for, manager, alice, cycle):
     other_manager = StaffProfileFactory()
     StaffProfileFactory(line_manager=other_manager)
-    url = reverse("assessments:team_dashboard_for", args=[other_manager.pk])
+    url = reverse("insights:team_dashboard_for", args=[other_manager.pk])
 
     assert client_for(manager).get(url).status_code == 404
     assert client_for(manager).get(url, {"format": "csv", "table": "levels"}).status_code == 404
 
 
 def test_leadership_cannot_see_a_managers_team_individually(client_for, leader, manager, alice):
-    url = reverse("assessments:team_dashboard_for", args=[manager.pk])
+    url = reverse("insights:team_dashboard_for", args=[manager.pk])
     assert client_for(leader).get(url).status_code == 403
 
 
@@ -74,7 +74,7 @@ def test_nobody_but_the_manager_opens_a_managers_team(
     client_for, head, leader, manager, alice, cycle
 ):
     """The page lists each report's answers: only their line manager sees those."""
-    url = reverse("assessments:team_dashboard_for", args=[manager.pk])
+    url = reverse("insights:team_dashboard_for", args=[manager.pk])
 
     assert client_for(head).get(url).status_code == 404
     assert client_for(leader).get(url).status_code in (403, 404)  # manages nobody: 403
@@ -84,13 +84,13 @@ def test_nobody_but_the_manager_opens_a_managers_team(
 
 
 def test_a_head_of_digital_gets_404_for_someone_who_manages_nobody(client_for, head, alice):
-    url = reverse("assessments:team_dashboard_for", args=[alice.pk])
+    url = reverse("insights:team_dashboard_for", args=[alice.pk])
     assert client_for(head).get(url).status_code == 404
 
 
 def test_a_line_manager_who_has_left_has_no_team_dashboard(client_for, manager, alice, cycle):
     StaffProfile.objects.filter(pk=manager.pk).update(active=False)
-    own = reverse("assessments:team_dashboard_for", args=[manager.pk])
+    own = reverse("insights:team_dashboard_for", args=[manager.pk])
 
     assert client_for(manager).get(TEAM).status_code == 403
     assert client_for(manager).get(own).status_code == 403
@@ -99,12 +99,10 @@ def test_a_line_manager_who_has_left_has_no_team_dashboard(client_for, manager, 
 def test_the_team_drill_down_does_not_link_to_managers_teams(
     client_for, head, manager, alice, team, cycle
 ):
-    page = client_for(head).get(reverse("assessments:organisation_team", args=[team.pk]))
+    page = client_for(head).get(reverse("insights:organisation_team", args=[team.pk]))
 
     assert page.status_code == 200
-    assert reverse("assessments:team_dashboard_for", args=[manager.pk]) not in (
-        page.content.decode()
-    )
+    assert reverse("insights:team_dashboard_for", args=[manager.pk]) not in (page.content.decode())
 
 
 def test_leadership_can_open_the_organisation_dashboard(client_for, leader, cycle):
@@ -112,8 +110,8 @@ def test_leadership_can_open_the_organisation_dashboard(client_for, leader, cycl
 
 
 def test_staff_cannot_open_the_drill_downs(client_for, alice, team, framework, cycle):
-    team_url = reverse("assessments:organisation_team", args=[team.pk])
-    skill_url = reverse("assessments:organisation_skill", args=[skill(framework).pk])
+    team_url = reverse("insights:organisation_team", args=[team.pk])
+    skill_url = reverse("insights:organisation_skill", args=[skill(framework).pk])
     assert client_for(alice).get(team_url).status_code == 403
     assert client_for(alice).get(skill_url).status_code == 403
 
@@ -178,7 +176,7 @@ def test_choosing_a_directorate_shows_its_teams(client_for, head, cycle):
     page = response.content.decode()
     assert "Mean gap in levels by team and capability area" in page
     assert "Revenues" in page
-    assert reverse("assessments:organisation_team", args=[revenues.pk]) in page
+    assert reverse("insights:organisation_team", args=[revenues.pk]) in page
 
 
 def test_a_filter_not_in_the_list_gets_an_error(client_for, head, cycle):
@@ -248,7 +246,7 @@ def test_an_unknown_csv_table_is_not_found(client_for, head, cycle):
 def test_the_team_drill_down_lists_each_skill(client_for, head, framework, cycle, team):
     crowd(cycle, team, [0, 1, 2, 3, 4])
 
-    url = reverse("assessments:organisation_team", args=[team.pk])
+    url = reverse("insights:organisation_team", args=[team.pk])
     rows = rows_of(client_for(head).get(url, {"format": "csv", "table": "skills"}))
 
     assert ["All staff skill 0", "Data", "5", "60%", "0.60", "no responses"] in rows
@@ -258,7 +256,7 @@ def test_the_skill_drill_down_draws_the_distribution_with_a_table(
     client_for, head, framework, cycle, team
 ):
     crowd(cycle, team, [0, 1, 1, 3, 4])
-    url = reverse("assessments:organisation_skill", args=[skill(framework).pk])
+    url = reverse("insights:organisation_skill", args=[skill(framework).pk])
 
     page = client_for(head).get(url).content.decode()
     rows = rows_of(client_for(head).get(url, {"format": "csv", "table": "distribution"}))
@@ -273,7 +271,7 @@ def test_the_skill_drill_down_hides_a_small_groups_distribution(
     client_for, head, framework, cycle, team
 ):
     crowd(cycle, team, [0, 1])
-    url = reverse("assessments:organisation_skill", args=[skill(framework).pk])
+    url = reverse("insights:organisation_skill", args=[skill(framework).pk])
 
     page = client_for(head).get(url, {"team": team.pk}).content.decode()
 
@@ -339,9 +337,9 @@ def test_the_dashboards_use_the_same_number_of_queries_for_10_and_100_people(
     client, boss_client = client_for(head), client_for(boss)
     urls = [
         (client, ORGANISATION),
-        (client, reverse("assessments:organisation_team", args=[team.pk])),
-        (client, reverse("assessments:organisation_skill", args=[skill(framework).pk])),
-        (boss_client, reverse("assessments:team_dashboard_for", args=[boss.pk])),
+        (client, reverse("insights:organisation_team", args=[team.pk])),
+        (client, reverse("insights:organisation_skill", args=[skill(framework).pk])),
+        (boss_client, reverse("insights:team_dashboard_for", args=[boss.pk])),
     ]
 
     def counts() -> list[int]:
@@ -375,7 +373,7 @@ def test_the_skill_drill_down_gives_the_change_in_mean_gap_to_two_decimals(
     crowd(now, team, [1, 1, 1, 2, 2], prefix="n")  # mean gap 0.6
     skill = framework.skills.get(slug="all-staff-skill-0")
 
-    url = reverse("assessments:organisation_skill", args=[skill.pk])
+    url = reverse("insights:organisation_skill", args=[skill.pk])
     page = client_for(head).get(url, {"cycle": now.pk})
 
     assert "-1.40" in page.content.decode()

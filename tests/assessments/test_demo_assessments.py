@@ -68,7 +68,10 @@ def test_the_demo_pages_render_for_staff_manager_and_head(demo, client):
     assert "Sara Staff" in client.get("/assessments/team/").content.decode()
     client.force_login(User.objects.get(email="head@example.org"))
     cycle = Cycle.objects.get(name="2026 Q4")
-    assert "Completion by team" in client.get(f"/assessments/cycles/{cycle.pk}/").content.decode()
+    assert (
+        "Completion by team"
+        in client.get(f"/assessments/cycles/{cycle.pk}/completion/").content.decode()
+    )
 
 
 def test_the_demo_manager_has_a_report_to_review_and_one_reviewed(demo, client):

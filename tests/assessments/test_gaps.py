@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments import gaps, services
-from assessments.gaps import Filters
+from assessments import services
 from assessments.models import Assessment, Cycle, Rating
 from capability.models import Framework, Skill, Tier
+from insights import gaps
+from insights.gaps import Filters
 from people.models import StaffProfile, Team, User
 from tests.assessments.journey import submitted
 from tests.factories import StaffProfileFactory, TeamFactory, framework_with_skills

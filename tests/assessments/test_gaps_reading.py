@@ -9,10 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments import gaps, services
-from assessments.gaps import Filters
+from assessments import services
 from assessments.models import Assessment, Cycle
 from capability.models import Framework
+from insights import gaps
+from insights.gaps import Filters
 from people.models import StaffProfile
 from tests.assessments.test_gaps import assess, make_cycle, many_people
 from tests.factories import TeamFactory, framework_with_skills

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from assessments import gaps
 from assessments.models import Assessment, Rating
+from insights import gaps
 from people.models import StaffProfile
 
 

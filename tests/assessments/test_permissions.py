@@ -169,6 +169,7 @@ def test_only_heads_of_digital_manage_cycles(client_for, request, who, open_cycl
     assert client.get("/assessments/cycles/").status_code == 403
     assert client.get("/assessments/cycles/new/").status_code == 403
     assert client.get(f"/assessments/cycles/{open_cycle.pk}/").status_code == 403
+    assert client.get(f"/assessments/cycles/{open_cycle.pk}/completion/").status_code == 403
     assert client.post(f"/assessments/cycles/{open_cycle.pk}/close/").status_code == 403
     open_cycle.refresh_from_db()
     assert open_cycle.is_open

@@ -1,6 +1,6 @@
 """The privacy rules tested by enumeration: every filter combination a head of digital or a
 leader can choose, on an organisation full of small groups, and every pair of figures they can
-then see (assessments.gaps.privacy).
+then see (gaps.privacy).
 
 Who is behind each figure is worked out here from the people themselves, not from the engine.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from assessments import gaps
-from assessments.gaps import Filters
 from assessments.models import Assessment, Cycle, Rating
 from capability.models import RoleProfile, Tier
+from insights import gaps
+from insights.gaps import Filters
 from people.models import Directorate, StaffProfile, Team, User
 from tests.assessments.test_gaps import make_cycle
 from tests.factories import framework_with_skills

@@ -295,7 +295,7 @@ def test_each_write_that_changes_ratings_is_seen_by_the_next_gap_engine_read(
 ):
     """The gap engine's summary is refreshed from each (cycle, team)'s assessment stamps, so
     every write that changes what it counts must also save the assessment."""
-    from assessments import gaps
+    from insights import gaps
 
     settings.SMALL_GROUP_THRESHOLD = 1
 

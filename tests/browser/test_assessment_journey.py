@@ -172,5 +172,7 @@ def test_the_cycle_pages_are_accessible(page, head, alice, open_cycle):
     assert "Enter a name for the cycle" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
     page.goto(f"/assessments/cycles/{open_cycle.pk}/")
+    assert_accessible(page)
+    page.get_by_role("link", name="See how many people have submitted").click()
     assert "Completion by team" in page.locator("main").inner_text()
     assert_accessible(page)

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from assessments import gaps, services
+from assessments import services
 from assessments.models import Assessment
+from insights import gaps
 from okrs import selectors
 from okrs.models import KeyResult, Objective
 from tests.factories import StaffProfileFactory, UserFactory, framework_with_skills

@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import OperationalError
 from pypdf import PdfReader
 
-from assessments import gaps
+from insights import gaps
 from reports import services
 from reports.models import Report
 from reports.tasks import build_report

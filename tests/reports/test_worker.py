@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from assessments import gaps
+from insights import gaps
 from reports import services
 from reports.models import Report
 from reports.tasks import build_report

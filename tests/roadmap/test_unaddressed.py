@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments import gaps
+from insights import gaps
 from roadmap.models import Initiative
 from roadmap.selectors import unaddressed_gaps
 from tests.factories import StaffProfileFactory, UserFactory, framework_with_skills

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments import gaps
 from assessments.models import Cycle
+from insights import gaps
 from people.models import Directorate
 from reports.models import Report
 from reports.services import report_request

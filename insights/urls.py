@@ -1,8 +1,15 @@
 from django.urls import URLPattern, path
 
-from assessments.views import dashboards
+from insights.views import completion, dashboards
+
+app_name = "insights"
 
 urlpatterns: list[URLPattern] = [
+    path(
+        "cycles/<int:cycle_id>/completion/",
+        completion.cycle_completion,
+        name="cycle_completion",
+    ),
     path(
         "dashboards/organisation/",
         dashboards.organisation_dashboard,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assessments.gaps import privacy
 from capability.models import CapabilityArea, Skill
-from people.models import StaffProfile
+from insights import privacy
 
 Measure = Literal["completion", "share_at_target", "mean_gap"]
 
@@ -42,7 +41,7 @@ class Figure:
     people: int
     suppressed: bool
     # Hidden although over enough people, because another figure minus this one would be about
-    # a small group (assessments.gaps.privacy, rules 2 and 3).
+    # a small group (insights.privacy, rules 2 and 3).
     protected: bool = False
 
     def display(self, places: int = 0, suffix: str = "") -> str:
@@ -121,35 +120,6 @@ class GroupFigure:
         return HIDDEN_COUNT if self.people_suppressed else str(self.people)
 
 
-@dataclass(frozen=True)
-class PersonRating:
-    """One of a line manager's direct reports on one skill (never aggregated, never suppressed)."""
-
-    person_id: int
-    skill_id: int
-    level: int  # the level used
-    self_level: int
-    agreed_level: int | None
-    target: int
-    gap: int
-
-
-@dataclass(frozen=True)
-class PersonRow:
-    person: StaffProfile
-    status: str | None  # the assessment's status label, None when they have none this cycle
-    ratings: dict[int, PersonRating]  # skill id -> rating
-
-    @property
-    def total_gap(self) -> int:
-        return sum(rating.gap for rating in self.ratings.values())
-
-    @property
-    def at_target(self) -> int:
-        """How many of this person's skills are at or above target."""
-        return sum(1 for rating in self.ratings.values() if rating.gap == 0)
-
-
 # --- Building figures from aggregate rows --------------------------------------------------------
 
 
@@ -162,7 +132,7 @@ class Stats:
     at_target: int = 0
     gap_sum: int = 0
     distribution: dict[int, int] = field(default_factory=dict)
-    protected: bool = False  # hidden by the differencing rules (assessments.gaps.privacy)
+    protected: bool = False  # hidden by the differencing rules (insights.privacy)
 
 
 def figure(value: float | None, people: int, protected: bool = False) -> Figure:

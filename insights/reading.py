@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from assessments import gap_summary
 from assessments.gap_summary import one_reading
-from assessments.gaps.queries import (
+from assessments.models import Cycle
+from capability.models import CapabilityArea, Skill
+from insights.queries import (
     compared_cycle_ids,
     compared_framework_ids,
     level_numbers,
     previous_cycle,
 )
-from assessments.gaps.types import Stats
-from assessments.models import Cycle
-from capability.models import CapabilityArea, Skill
+from insights.types import Stats
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

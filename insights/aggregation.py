@@ -11,11 +11,11 @@ from typing import Any
 from django.db.models import Case, Count, Q, Sum, Value, When
 
 from assessments import gap_summary
-from assessments.gaps import privacy
-from assessments.gaps.queries import assessment_filter, counted_ratings
-from assessments.gaps.types import Filters, Stats
 from assessments.models import Assessment
 from capability.models import RoleProfile, Tier
+from insights import privacy
+from insights.queries import assessment_filter, counted_ratings
+from insights.types import Filters, Stats
 from people.models import Team
 
 
@@ -30,7 +30,7 @@ def aggregate(
     group_totals: bool = False,
 ) -> dict[tuple[Any, ...], Stats]:
     """Sums per (cycle, *group_by), keyed by those values, each marked `protected` where the
-    privacy rules (assessments.gaps.privacy) hide it. Figures over named people (a line
+    privacy rules (insights.privacy) hide it. Figures over named people (a line
     manager's reports) are not groups anyone else sees, so they are not protected."""
     options = {
         "cycle_ids": cycle_ids,

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from django.db.models import (
     Count,
-    ExpressionWrapper,
-    F,
-    IntegerField,
     Q,
     QuerySet,
-    Value,
 )
-from django.db.models.functions import Coalesce, Greatest
 
-from assessments import gap_summary
-from assessments.gaps.types import Filters
+from assessments import gap_summary, ratings
 from assessments.models import Assessment, Cycle, Rating
+from assessments.ratings import COUNTED
 from capability.models import Level, RoleProfile, Tier
-
-COUNTED = (Assessment.Status.SUBMITTED, Assessment.Status.REVIEWED)
+from insights.types import Filters
 
 
 def latest_cycle() -> Cycle | None:
@@ -69,20 +63,9 @@ def assessment_filter(filters: Filters, prefix: str) -> Q:
 
 
 def counted_ratings(cycle_ids: list[int], filters: Filters | None) -> QuerySet[Rating]:
-    """Ratings that count, annotated with the level used and the gap (never below zero)."""
-    used = Coalesce(F("agreed_level__number"), F("level__number"))
-    return (
-        Rating.objects.filter(assessment__cycle_id__in=cycle_ids, assessment__status__in=COUNTED)
-        .filter(assessment_filter(filters or Filters(), "assessment__"))
-        .annotate(
-            used=used,
-            gap=Greatest(
-                ExpressionWrapper(F("target") - used, output_field=IntegerField()),
-                Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by()
+    """Ratings that count (assessments.ratings), of the people in `filters`."""
+    return ratings.counted_ratings(
+        cycle_ids, assessment_filter(filters or Filters(), "assessment__")
     )
 
 

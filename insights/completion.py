@@ -4,7 +4,7 @@ The people asked are the cycle's assessments (everyone active when it opened, an
 joined while it was open), each in the directorate and team they had then, so these are the same
 counts as the dashboards', and they do not move when the cycle closes or people move. Small
 groups, and groups whose figures could be worked out from the others, are hidden by the privacy
-rules (assessments.gaps.privacy).
+rules (insights.privacy).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from assessments.gaps import privacy
-from assessments.gaps.queries import COUNTED
 from assessments.models import Assessment, Cycle
+from insights import privacy
+from insights.queries import COUNTED
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Gap dashboards: the organisation's (heads of digital, leadership) and a line manager's team.
 
-Every figure comes from assessments.gaps; the tables and their CSV export are built in
-assessments.views.dashboard_tables.
+Every figure comes from insights; the tables and their CSV export are built in
+gaps.views.dashboard_tables.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import slugify
 
-from assessments import gaps
-from assessments.charts import Bar, bar_chart
-from assessments.gaps import Filters
 from assessments.models import Cycle
-from assessments.views.dashboard_tables import (
+from capability.models import Level, RoleProfile, Skill, Tier
+from insights import gaps
+from insights.charts import Bar, bar_chart
+from insights.gaps import Filters
+from insights.views.dashboard_tables import (
     HEAT_LEGEND,
     Cell,
     Table,
@@ -34,7 +35,6 @@ from assessments.views.dashboard_tables import (
     query_string,
     skill_figures_table,
 )
-from capability.models import Level, RoleProfile, Skill, Tier
 from people import roles
 from people.forms import GovukForm
 from people.models import Directorate, StaffProfile, Team
@@ -106,7 +106,7 @@ def _filters(request: HttpRequest, cycle: Cycle, **fixed: Any) -> tuple[Filters,
 
 
 def _no_cycle(request: HttpRequest) -> HttpResponse:
-    return render(request, "assessments/dashboards/no_cycle.html")
+    return render(request, "insights/no_cycle.html")
 
 
 # --- Organisation dashboard ------------------------------------------------------------------
@@ -163,9 +163,7 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
         "threshold": gaps.threshold(),
     }
     tables = [build() for build in builders.values()]
-    return page_or_csv(
-        request, "assessments/dashboards/organisation.html", tables, context, f"gaps {cycle}"
-    )
+    return page_or_csv(request, "insights/organisation.html", tables, context, f"gaps {cycle}")
 
 
 @roles.organisation_view_required
@@ -186,12 +184,10 @@ def organisation_team(request: HttpRequest, team_id: int) -> HttpResponse:
         "team": team,
         "legend": HEAT_LEGEND,
         "threshold": gaps.threshold(),
-        "back_url": reverse("assessments:organisation_dashboard")
+        "back_url": reverse("insights:organisation_dashboard")
         + query_string(request, directorate=team.directorate_id),
     }
-    return page_or_csv(
-        request, "assessments/dashboards/team_skills.html", tables, context, team.name
-    )
+    return page_or_csv(request, "insights/team_skills.html", tables, context, team.name)
 
 
 @roles.organisation_view_required
@@ -242,9 +238,7 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
         "team": team,
         "chart": chart,
     }
-    return page_or_csv(
-        request, "assessments/dashboards/skill.html", [table], context, item.skill.name
-    )
+    return page_or_csv(request, "insights/skill.html", [table], context, item.skill.name)
 
 
 # --- Team dashboard -----------------------------------------------------------------------
@@ -335,7 +329,7 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
     name = f"team {manager.user.full_name if manager else ''} {cycle}"
     return page_or_csv(
         request,
-        "assessments/dashboards/team.html",
+        "insights/team.html",
         [people_table, skills_table, levels_table],
         context,
         name,

@@ -18,9 +18,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from assessments import gaps
-from assessments.gaps import Figure
 from capability.models import Tier
+from insights import gaps
+from insights.gaps import Figure
 
 # Mean gap (levels) at or above which a heatmap cell takes each colour band.
 HEAT_BANDS = [(1.5, 4), (1.0, 3), (0.5, 2), (0.25, 1)]
@@ -160,7 +160,10 @@ def headline_table(figures: dict[str, Any]) -> Table:
 
 
 def heatmap_table(
-    request: HttpRequest, rows: list[gaps.GroupFigure], areas: list[gaps.AreaFigure], by: str
+    request: HttpRequest,
+    rows: list[gaps.GroupFigure],
+    areas: list[gaps.AreaFigure],
+    by: str,
 ) -> Table:
     table = Table(
         "heatmap",
@@ -171,9 +174,7 @@ def heatmap_table(
         if by == "directorate":
             href = query_string(request, directorate=row.directorate_id)
         else:
-            href = reverse("assessments:organisation_team", args=[row.team_id]) + query_string(
-                request
-            )
+            href = reverse("insights:organisation_team", args=[row.team_id]) + query_string(request)
         table.rows.append(
             [
                 Cell(row.label, header=True, href=href),
@@ -219,7 +220,7 @@ def biggest_gaps_table(request: HttpRequest, by_tier: dict[Tier, list[gaps.Skill
     )
     for tier, items in by_tier.items():
         for item in items:
-            href = reverse("assessments:organisation_skill", args=[item.skill.pk])
+            href = reverse("insights:organisation_skill", args=[item.skill.pk])
             table.rows.append(
                 [
                     Cell(tier.name),
@@ -253,7 +254,7 @@ def skill_figures_table(
         ],
     )
     for item in items:
-        href = reverse("assessments:organisation_skill", args=[item.skill.pk]) + link_query
+        href = reverse("insights:organisation_skill", args=[item.skill.pk]) + link_query
         table.rows.append(
             [
                 Cell(item.skill.name, header=True, href=href),

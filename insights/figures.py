@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from assessments.gaps import privacy
-from assessments.gaps.aggregation import aggregate, protected_completion
-from assessments.gaps.queries import assessed_counts
-from assessments.gaps.reading import (
+from assessments.models import Cycle
+from capability.models import CapabilityArea, Skill, Tier
+from insights import privacy
+from insights.aggregation import aggregate, protected_completion
+from insights.queries import assessed_counts
+from insights.reading import (
     Context,
     areas_of,
     context_for,
@@ -17,7 +19,7 @@ from assessments.gaps.reading import (
     slug_map,
     split_by_cycle,
 )
-from assessments.gaps.types import (
+from insights.types import (
     NO_DATA,
     AreaFigure,
     Figure,
@@ -31,8 +33,6 @@ from assessments.gaps.types import (
     mean_gap_of,
     share_of,
 )
-from assessments.models import Cycle
-from capability.models import CapabilityArea, Skill, Tier
 from people.models import Directorate, Team
 
 EVERYONE = Filters()  # the default: no filter (one shared instance, as Filters is frozen)

@@ -31,8 +31,9 @@ Modules
 """
 
 from assessments.gap_summary import one_reading
-from assessments.gaps.completion import CompletionRow, completion_by_group
-from assessments.gaps.figures import (
+from assessments.ratings import PersonRating, PersonRow, people_ratings
+from insights.completion import CompletionRow, completion_by_group
+from insights.figures import (
     area_figures,
     biggest_gaps_by_tier,
     group_area_figures,
@@ -41,17 +42,15 @@ from assessments.gaps.figures import (
     skill_figure,
     skill_figures,
 )
-from assessments.gaps.people import ReportsFigure, people_ratings, reports_figures
-from assessments.gaps.queries import COUNTED, counted_ratings, latest_cycle, previous_cycle
-from assessments.gaps.types import (
+from insights.people import ReportsFigure, reports_figures
+from insights.queries import COUNTED, counted_ratings, latest_cycle, previous_cycle
+from insights.types import (
     NO_DATA,
     AreaFigure,
     Figure,
     Filters,
     GroupFigure,
     Measure,
-    PersonRating,
-    PersonRow,
     SkillFigure,
     figure,
     suppressed_text,

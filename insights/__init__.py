@@ -1,0 +1,1 @@
+"""Insights: the gap engine and its published figures (the public interface is insights.gaps)."""
