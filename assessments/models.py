@@ -161,5 +161,19 @@ class ReminderSent(models.Model):
         return f"{self.get_kind_display()} to {self.person} for {self.cycle}"
 
 
-# Summary tables the gap engine reads (kept in their own module with the code that fills them).
-from assessments.gap_summary import GapPeople, GapSummary, GapSummaryStamp  # noqa: E402, F401
+class AssessmentChange(models.Model):
+    """An assessment whose figures may have changed: asked, submitted or reviewed (an outbox).
+    Written in the same transaction as the change itself, so no change is lost when the broker
+    or the worker is down; the insights worker reads these, brings the published figures up to
+    date and deletes them."""
+
+    id = models.BigAutoField(primary_key=True)
+    assessment_id = models.IntegerField()  # plain ids: the change outlives a deleted assessment
+    cycle_id = models.IntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Change to assessment {self.assessment_id}"

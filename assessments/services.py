@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from assessments import emails
+from assessments import changes, emails
 from assessments.models import Assessment, Cycle, Rating, ReminderSent
 from assessments.selectors import missing_skills, scope_for_assessment, scope_for_person
 from capability.models import Framework, Level, Skill
@@ -102,10 +102,9 @@ def cycle_open(*, cycle: Cycle) -> Cycle:
     cycle.opened_at = timezone.now()
     cycle.save(update_fields=["state", "opened_at"])
     cycle_ask_people(cycle=cycle)
-    from assessments.tasks import refresh_gap_summaries, send_cycle_invitations
+    from assessments.tasks import send_cycle_invitations
 
     transaction.on_commit(lambda: send_cycle_invitations.delay(cycle.pk))
-    transaction.on_commit(refresh_gap_summaries.delay)
     return cycle
 
 
@@ -117,10 +116,6 @@ def cycle_close(*, cycle: Cycle) -> Cycle:
     cycle.state = Cycle.State.CLOSED
     cycle.closed_at = timezone.now()
     cycle.save(update_fields=["state", "closed_at"])
-    from assessments.tasks import refresh_gap_summaries
-
-    # The closed cycle's figures are read for its report and every later dashboard.
-    transaction.on_commit(refresh_gap_summaries.delay)
     return cycle
 
 
@@ -146,10 +141,19 @@ def people_ask(*, cycle: Cycle, people: QuerySet[StaffProfile]) -> int:
         .select_related("team", "role_profile")
         .order_by("pk")
     )
-    asked = []
+    asked = 0
+    batch: list[Assessment] = []
+
+    def ask(batch: list[Assessment]) -> None:
+        Assessment.objects.bulk_create(batch, batch_size=2000, ignore_conflicts=True)
+        made = Assessment.objects.filter(
+            cycle=cycle, person_id__in=[item.person_id for item in batch]
+        ).values_list("pk", flat=True)
+        changes.assessments_changed(Assessment(pk=pk, cycle_id=cycle.pk) for pk in made)
+
     for person in people.iterator(chunk_size=2000):
         role = roles.get(person.role_profile.slug) if person.role_profile else None
-        asked.append(
+        batch.append(
             Assessment(
                 cycle=cycle,
                 person=person,
@@ -160,8 +164,12 @@ def people_ask(*, cycle: Cycle, people: QuerySet[StaffProfile]) -> int:
                 role_profile=role,
             )
         )
-    Assessment.objects.bulk_create(asked, batch_size=2000, ignore_conflicts=True)
-    return len(asked)
+        if len(batch) == 2000:
+            ask(batch)
+            asked, batch = asked + len(batch), []
+    if batch:
+        ask(batch)
+    return asked + len(batch)
 
 
 def _people_to_email(cycle: Cycle, *, only_unsubmitted: bool) -> list[StaffProfile]:
@@ -283,6 +291,7 @@ def assessment_start(*, cycle: Cycle, person: StaffProfile) -> Assessment:
     assessment.status = Assessment.Status.IN_PROGRESS
     assessment.started_at = timezone.now()
     assessment.save()
+    changes.assessments_changed([assessment])  # completion counts who has started
     return assessment
 
 
@@ -382,6 +391,7 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
     assessment.status = Assessment.Status.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
+    changes.assessments_changed([assessment])
     if assessment.person.line_manager_id:
         from assessments.tasks import notify_manager_of_submission
 
@@ -432,6 +442,7 @@ def assessment_review(
     assessment.reviewed_at = timezone.now()
     assessment.reviewed_by = reviewer
     assessment.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+    changes.assessments_changed([assessment])
     from assessments.tasks import notify_person_of_review
 
     transaction.on_commit(lambda: notify_person_of_review.delay(assessment.pk))

@@ -42,18 +42,3 @@ def daily_cycle_housekeeping() -> dict[str, object]:
     """Close cycles past their closing date and send the 7- and 2-day reminders, once each."""
     result = services.cycles_housekeeping(today=timezone.localdate())
     return {"closed": result.closed, "reminders_sent": result.reminders_sent}
-
-
-@shared_task
-def refresh_gap_summaries() -> int:
-    """Bring the gap engine's summary tables up to date for the latest cycle and the one before
-    it (the dashboards' "change since last cycle"), so that no page view has to rebuild them."""
-    from assessments import gap_summary
-    from insights import gaps
-
-    cycle = gaps.latest_cycle()
-    if cycle is None:
-        return 0
-    previous = gaps.previous_cycle(cycle)
-    cycle_ids = [cycle.pk] + ([previous.pk] if previous else [])
-    return gap_summary.summary_refresh(cycle_ids=cycle_ids)

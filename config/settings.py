@@ -201,10 +201,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.daily_cycle_housekeeping",
         "schedule": crontab(hour=6, minute=0),
     },
-    # Keep the gap engine's summary tables fresh so dashboard requests never rebuild them.
-    "refresh-gap-summaries": {
-        "task": "assessments.tasks.refresh_gap_summaries",
-        "schedule": crontab(minute="*/15"),
+    # Publish changed assessments every minute, in case a nudge after a change was lost.
+    "apply-figure-changes": {
+        "task": "insights.tasks.apply_changes",
+        "schedule": 60.0,
     },
     # The organisation report for each cycle that has closed and has none yet.
     "queue-closed-cycle-reports": {

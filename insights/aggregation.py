@@ -1,20 +1,19 @@
-"""Sums per group (ratings, ratings at target, gap levels, people, levels): from the summary
-tables when the figures are over groups, from the ratings themselves when over named people."""
+"""Sums per group (ratings, ratings at target, gap levels, people, levels): from the published
+figures when the figures are over groups, from the ratings themselves when over named people;
+and the privacy rules that compare them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import replace
-from operator import add, itemgetter
 from typing import Any
 
-from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models import Case, Count, Sum, Value, When
 
-from assessments import gap_summary
-from assessments.models import Assessment
-from capability.models import RoleProfile, Tier
-from insights import privacy
-from insights.queries import assessment_filter, counted_ratings
+from capability.models import RoleProfile
+from insights import privacy, published
+from insights.models import MAX_LEVEL
+from insights.queries import counted_ratings
 from insights.types import Filters, Stats
 from people.models import Team
 
@@ -105,34 +104,10 @@ def protected_completion(*, cycle_ids: list[int], filters: Filters) -> set[int]:
         return set()
 
     def asked(group: Filters, split_key: str | None = None) -> dict[tuple[Any, ...], int]:
-        if (
-            group.tier_id is None
-            and group.role_profile_id is None
-            and split_key
-            in (
-                None,
-                *PLACE_KEYS,
-            )
-        ):
-            # Places only: the counts the summary's freshness check made (no query of its own).
-            counts: dict[tuple[Any, ...], int] = {}
-            for row in gap_summary.assessment_counts(cycle_ids=cycle_ids):
-                if group.directorate_id not in (None, row.directorate_id):
-                    continue
-                if group.team_id not in (None, row.team_id):
-                    continue
-                part = () if split_key is None else (getattr(row, PLACE_KEYS[split_key]),)
-                key = (row.cycle_id, *part)
-                counts[key] = counts.get(key, 0) + row.assessments
-            return counts
-        rows = Assessment.objects.filter(cycle_id__in=cycle_ids).filter(
-            assessment_filter(group, "")
+        counts = published.completion_counts(
+            cycle_ids=cycle_ids, filters=group, group_by=(split_key,) if split_key else ()
         )
-        keys = ["cycle_id"] + ([split_key.removeprefix("assessment__")] if split_key else [])
-        return {
-            tuple(row[:-1]): row[-1]
-            for row in rows.order_by().values_list(*keys).annotate(Count("id"))
-        }
+        return {key: row["people"] for key, row in counts.items()}
 
     if filters == Filters():  # everyone: nothing larger, and not a part of anything
         return set()
@@ -151,9 +126,40 @@ def _hidden_by_refinement(
     people_for(group, None) counts a group with the same keys; people_for(group, split_key)
     with the part of the split as the key's second value. keep_place: only larger groups with
     the same tier and role matter (the rows are places themselves)."""
+    hidden = _rule_two(filters, mine, people_for, keep_place=keep_place)
+    # Rule 2 again for the narrowest group with the same people: a group whose people all
+    # happen to be in one directorate, team, tier or role is that group too, so it must not
+    # differ by a few from the groups containing that one either.
+    for narrowed, keys in _narrowest(filters, mine, people_for, skip=skip_splits).items():
+        if narrowed != filters:
+            hidden |= _rule_two(
+                narrowed, {key: mine[key] for key in keys}, people_for, keep_place=keep_place
+            )
+    # Rule 3 for the filtered group itself, as one part of each split it belongs to.
+    for split_key, value, whole_filters in _splits(filters):
+        if split_key in skip_splits:
+            continue
+        whole = people_for(whole_filters, None)
+        parts: dict[tuple[Any, ...], dict[Any, int]] = {}
+        for row_key, people in people_for(whole_filters, split_key).items():
+            parts.setdefault((row_key[0], *row_key[2:]), {})[row_key[1]] = people
+        for key in mine:
+            if value in privacy.parts_to_hide(whole.get(key, 0), parts.get(key, {})):
+                hidden.add(key)
+    return hidden
+
+
+def _rule_two(
+    filters: Filters,
+    mine: dict[tuple[Any, ...], int],
+    people_for: Callable[[Filters, str | None], dict[tuple[Any, ...], int]],
+    *,
+    keep_place: bool,
+) -> set[tuple[Any, ...]]:
+    """Keys of `mine` that some larger group differs from by 1 to k - 1 people. A key is
+    settled by a larger group G when G already has k more people than the filtered group:
+    every group containing G has at least as many more, so it is not read."""
     hidden: set[tuple[Any, ...]] = set()
-    # Rule 2. A key is settled by a larger group G when G already has k more people than the
-    # filtered group: every group containing G has at least as many more, so it is not read.
     settled: dict[tuple[Any, ...], list[tuple[int, ...]]] = {}
     for rank, larger in _larger_groups(filters):
         if keep_place and (larger.tier_id, larger.role_profile_id) == (
@@ -178,18 +184,65 @@ def _hidden_by_refinement(
                 hidden.add(key)
             elif difference >= privacy.threshold():
                 settled.setdefault(key, []).append(rank)
-    # Rule 3 for the filtered group itself, as one part of each split it belongs to.
-    for split_key, value, whole_filters in _splits(filters):
-        if split_key in skip_splits:
-            continue
-        whole = people_for(whole_filters, None)
-        parts: dict[tuple[Any, ...], dict[Any, int]] = {}
-        for row_key, people in people_for(whole_filters, split_key).items():
-            parts.setdefault((row_key[0], *row_key[2:]), {})[row_key[1]] = people
-        for key in mine:
-            if value in privacy.parts_to_hide(whole.get(key, 0), parts.get(key, {})):
-                hidden.add(key)
     return hidden
+
+
+# Narrowing a group: (the key it is split by, whether the group can be split by it, the group
+# narrowed to one part). Directorates before their teams, tiers before their roles.
+NARROWINGS: list[tuple[str, Callable[[Filters], bool], Callable[[Filters, int], Filters]]] = [
+    (
+        "assessment__directorate_id",
+        lambda group: group.directorate_id is None and group.team_id is None,
+        lambda group, value: replace(group, directorate_id=value),
+    ),
+    (
+        "assessment__team_id",
+        lambda group: group.team_id is None and group.directorate_id is not None,
+        lambda group, value: replace(group, team_id=value),
+    ),
+    (
+        "assessment__tier_id",
+        lambda group: group.tier_id is None and group.role_profile_id is None,
+        lambda group, value: replace(group, tier_id=value),
+    ),
+    (
+        "assessment__role_profile_id",
+        lambda group: group.role_profile_id is None and group.tier_id is not None,
+        lambda group, value: replace(group, role_profile_id=value),
+    ),
+]
+
+
+def _narrowest(
+    filters: Filters,
+    mine: dict[tuple[Any, ...], int],
+    people_for: Callable[[Filters, str | None], dict[tuple[Any, ...], int]],
+    *,
+    skip: Collection[str],
+) -> dict[Filters, list[tuple[Any, ...]]]:
+    """Per key of `mine`, the narrowest group with exactly the same people (the keys grouped by
+    it). A split is read only for groups that can still narrow, so few rows are read."""
+    narrowed = {key: filters for key in mine if mine[key]}
+    for split_key, applies, narrow in NARROWINGS:
+        if split_key in skip:
+            continue
+        by_group: dict[Filters, list[tuple[Any, ...]]] = {}
+        for key, group in narrowed.items():
+            if applies(group):
+                by_group.setdefault(group, []).append(key)
+        for group, keys in by_group.items():
+            only: dict[tuple[Any, ...], Any] = {}
+            for row_key, people in people_for(group, split_key).items():
+                key = (row_key[0], *row_key[2:])
+                if row_key[1] is not None and people == mine.get(key):
+                    only[key] = row_key[1]
+            for key in keys:
+                if key in only:
+                    narrowed[key] = narrow(group, only[key])
+    result: dict[Filters, list[tuple[Any, ...]]] = {}
+    for key, group in narrowed.items():
+        result.setdefault(group, []).append(key)
+    return result
 
 
 def _team_directorate(team_id: int) -> int | None:
@@ -259,10 +312,10 @@ def _sums(
     skill_ids: Any = None,
     group_totals: bool = False,
 ) -> dict[tuple[Any, ...], Stats]:
-    """Sums per (cycle, *group_by), keyed by those values: from the summary tables when the
+    """Sums per (cycle, *group_by), keyed by those values: from the published figures when the
     figures are over groups, from the ratings themselves when they are over named people."""
-    if filters.person_ids is None and max(levels, default=0) <= gap_summary.MAX_LEVEL:
-        return _aggregate_summary(
+    if filters.person_ids is None and max(levels, default=0) <= MAX_LEVEL:
+        return published.figure_sums(
             cycle_ids=cycle_ids,
             filters=filters,
             group_by=group_by,
@@ -301,144 +354,4 @@ def _sums(
         for row in totals:
             key = (*(row[name] for name in keys[:-1]), None)
             result[key] = Stats(people=row["people"])
-    return result
-
-
-SUMMARY_KEYS = {
-    "assessment__cycle_id": "cycle_id",
-    "assessment__directorate_id": "directorate_id",
-    "assessment__team_id": "team_id",
-    "assessment__tier_id": "tier_id",
-    "assessment__role_profile_id": "role_profile_id",
-    "skill_id": "skill_id",
-    "skill__area_id": "area_id",
-}
-
-
-def _summary_filter(filters: Filters) -> Q:
-    q = Q()
-    if filters.directorate_id is not None:
-        q &= Q(directorate_id=filters.directorate_id)
-    if filters.team_id is not None:
-        q &= Q(team_id=filters.team_id)
-    if filters.tier_id is not None:
-        slug = Tier.objects.filter(pk=filters.tier_id).values("slug")
-        q &= Q(tier_id__in=Tier.objects.filter(slug__in=slug).values("id"))
-    if filters.role_profile_id is not None:
-        slug = RoleProfile.objects.filter(pk=filters.role_profile_id).values("slug")
-        q &= Q(role_profile_id__in=RoleProfile.objects.filter(slug__in=slug).values("id"))
-    return q
-
-
-def _base_keys(filters: Filters) -> tuple[str, ...]:
-    """The finest grouping read once per reading: per directorate, tier and skill (and per team
-    when the figures are within one directorate), a few thousand rows at most."""
-    within_one = filters.directorate_id is not None or filters.team_id is not None
-    teams = ("team_id",) if within_one else ()
-    return ("cycle_id", "directorate_id", *teams, "tier_id", "skill_id", "area_id")
-
-
-def _summary_sums(
-    model: Any,
-    *,
-    cycle_ids: list[int],
-    filters: Filters,
-    keys: list[str],
-    columns: list[str],
-    skill_ids: Any = None,
-    area: bool | None = None,
-) -> list[tuple[tuple[Any, ...], list[int]]]:
-    """SUM of each column per keys, over the summary rows in `filters` (area: True for rows with
-    an area, False for rows without, None for both). Within a `one_reading()` block the rows
-    are read once at the finest grouping any figure needs and rolled up here, so the figures of
-    a page cost one query per summary table, not one per figure."""
-    rows = model.objects.filter(cycle_id__in=cycle_ids).filter(_summary_filter(filters))
-    if skill_ids is not None:
-        rows = rows.filter(skill_id__in=skill_ids)
-    base = _base_keys(filters)
-    if model is gap_summary.GapPeople:
-        base = tuple(key for key in base if key not in ("tier_id", "skill_id"))
-    memo = gap_summary.reading_memo()
-    if memo is None or skill_ids is not None or not set(keys) <= set(base):
-        if area is not None:
-            rows = rows.filter(area_id__isnull=not area)
-        sums = {f"{column}__sum": Sum(column) for column in columns}
-        return [
-            (tuple(row[key] for key in keys), [row[name] or 0 for name in sums])
-            for row in rows.order_by().values(*keys).annotate(**sums)
-        ]
-    memo_key = ("summary", model.__name__, tuple(cycle_ids), filters, tuple(columns))
-    base_rows = memo.get(memo_key)
-    if base_rows is None:
-        sums = {f"{column}__sum": Sum(column) for column in columns}
-        width = len(base)
-        # Sums over a group of NOT NULL columns are never NULL: no `or 0` needed here.
-        base_rows = [
-            (row[:width], row[width:])
-            for row in rows.order_by().values_list(*base).annotate(**sums)
-        ]
-        memo[memo_key] = base_rows
-    positions = [base.index(key) for key in keys]
-    pick = itemgetter(*positions) if len(positions) > 1 else lambda key: (key[positions[0]],)
-    area_position = base.index("area_id")
-    result: dict[tuple[Any, ...], tuple[int, ...]] = {}
-    for row_key, values in base_rows:
-        if area is not None and (row_key[area_position] is not None) is not area:
-            continue
-        key = pick(row_key)
-        totals = result.get(key)
-        result[key] = values if totals is None else tuple(map(add, totals, values))
-    return [(key, list(values)) for key, values in result.items()]
-
-
-def _aggregate_summary(
-    *,
-    cycle_ids: list[int],
-    filters: Filters,
-    group_by: tuple[str, ...],
-    levels: list[int],
-    distinct_people: bool,
-    skill_ids: Any,
-    group_totals: bool = False,
-) -> dict[tuple[Any, ...], Stats]:
-    gap_summary.summary_refresh(cycle_ids=cycle_ids)
-    keys = [SUMMARY_KEYS[key] for key in ("assessment__cycle_id", *group_by)]
-    columns = ["ratings", "at_target", "gap_sum", *(f"level_{number}" for number in levels)]
-    rows = _summary_sums(
-        gap_summary.GapSummary,
-        cycle_ids=cycle_ids,
-        filters=filters,
-        keys=keys,
-        columns=columns,
-        skill_ids=skill_ids,
-    )
-    result = {}
-    for key, (ratings, at_target, gap_sum, *counts) in rows:
-        result[key] = Stats(
-            people=ratings,
-            ratings=ratings,
-            at_target=at_target,
-            gap_sum=gap_sum,
-            distribution=dict(zip(levels, counts, strict=True)),
-        )
-    if distinct_people:
-        if "area_id" not in keys:
-            area = False
-        elif not group_totals:
-            area = True
-        else:
-            area = None
-        people = _summary_sums(
-            gap_summary.GapPeople,
-            cycle_ids=cycle_ids,
-            filters=filters,
-            keys=keys,
-            columns=["people"],
-            area=area,
-        )
-        for key, (total,) in people:
-            if key in result:
-                result[key].people = total
-            elif key[-1] is None:  # a group's people over every area
-                result[key] = Stats(people=total)
     return result

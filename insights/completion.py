@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from assessments.models import Cycle
+from insights import privacy, published
+from insights.types import Filters
+from people.models import Directorate, Team
 
-from assessments.models import Assessment, Cycle
-from insights import privacy
-from insights.queries import COUNTED
+GONE = "no longer in the service"
 
 
 @dataclass
@@ -39,30 +40,44 @@ def completion_by_group(*, cycle: Cycle) -> tuple[list[CompletionRow], list[Comp
     people, or when hiding only the small ones would let its figures be worked out from its
     parent's and its siblings' (complementary suppression): the page then shows neither.
     """
-    counts = (
-        Assessment.objects.filter(cycle=cycle)
-        .order_by()
-        .values("directorate_id", "directorate__name", "team_id", "team__name")
-        .annotate(
-            people=Count("id"),
-            submitted=Count("id", filter=Q(status__in=COUNTED)),
-            started=Count("id", filter=Q(status=Assessment.Status.IN_PROGRESS)),
+    everyone = Filters()
+    by_team = published.completion_counts(
+        cycle_ids=[cycle.pk],
+        filters=everyone,
+        group_by=("assessment__directorate_id", "assessment__team_id"),
+    )
+    by_directorate = published.completion_counts(
+        cycle_ids=[cycle.pk], filters=everyone, group_by=("assessment__directorate_id",)
+    )
+    names = dict(
+        Directorate.objects.filter(pk__in=[key[1] for key in by_directorate]).values_list(
+            "pk", "name"
         )
     )
-    teams = list(counts)
-    everyone = sum(row["people"] for row in teams)
-    directorates: dict[Any, dict[str, Any]] = {}
-    for row in teams:
-        if row["directorate_id"] is None:
-            continue
-        total = directorates.setdefault(
-            row["directorate_id"],
-            {"name": row["directorate__name"], "people": 0, "submitted": 0, "started": 0},
-        )
-        for name in ("people", "submitted", "started"):
-            total[name] += row[name]
+    team_names = dict(
+        Team.objects.filter(pk__in=[key[2] for key in by_team]).values_list("pk", "name")
+    )
+    teams = [
+        {
+            "directorate_id": directorate_id,
+            "team_id": team_id,
+            "team__name": team_names.get(team_id, f"A team {GONE}"),
+            **counts,
+        }
+        for (_, directorate_id, team_id), counts in by_team.items()
+    ]
+    total = published.completion_counts(cycle_ids=[cycle.pk], filters=everyone)
+    everyone_asked = total.get((cycle.pk,), {}).get("people", 0)
+    directorates: dict[Any, dict[str, Any]] = {
+        directorate_id: {
+            "name": names.get(directorate_id, f"A directorate {GONE}"),
+            **counts,
+        }
+        for (_, directorate_id), counts in by_directorate.items()
+        if directorate_id is not None
+    }
     hidden_directorates = privacy.parts_to_hide(
-        everyone, {key: total["people"] for key, total in directorates.items()}
+        everyone_asked, {key: total["people"] for key, total in directorates.items()}
     )
     directorate_rows = [
         CompletionRow(

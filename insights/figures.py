@@ -9,7 +9,7 @@ from assessments.models import Cycle
 from capability.models import CapabilityArea, Skill, Tier
 from insights import privacy
 from insights.aggregation import aggregate, protected_completion
-from insights.queries import assessed_counts
+from insights.published import assessed_counts
 from insights.reading import (
     Context,
     areas_of,
@@ -76,6 +76,7 @@ def headline(*, cycle: Cycle, filters: Filters = EVERYONE) -> dict[str, Any]:
         "change_share_at_target": change_between(share, share_of(before.get("all"))),
         "change_mean_gap": change_between(gap, mean_gap_of(before.get("all"))),
         "previous_cycle": context.previous,
+        "as_at": now["all"].as_at if "all" in now and not share.suppressed else None,
     }
 
 

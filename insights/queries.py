@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import (
-    Count,
     Q,
     QuerySet,
 )
 
-from assessments import gap_summary, ratings
-from assessments.models import Assessment, Cycle, Rating
-from assessments.ratings import COUNTED
+from assessments import ratings
+from assessments.models import Cycle, Rating
 from capability.models import Level, RoleProfile, Tier
 from insights.types import Filters
 
@@ -72,30 +70,3 @@ def counted_ratings(cycle_ids: list[int], filters: Filters | None) -> QuerySet[R
 def level_numbers(framework_ids: list[int]) -> list[int]:
     numbers = Level.objects.filter(framework_id__in=framework_ids).values_list("number", flat=True)
     return sorted(set(numbers))
-
-
-def assessed_counts(cycle_ids: list[int], filters: Filters) -> dict[int, dict[str, int]]:
-    """Per cycle with any, the people in `filters` with an assessment and how many of those are
-    submitted or reviewed. Filters on directorate and team read the counts the summary's
-    freshness check already made (no query of their own in a reading); others count here."""
-    if filters.person_ids is None and filters.tier_id is None and filters.role_profile_id is None:
-        completion: dict[int, dict[str, int]] = {}
-        for row in gap_summary.assessment_counts(cycle_ids=cycle_ids):
-            if filters.directorate_id is not None and row.directorate_id != filters.directorate_id:
-                continue
-            if filters.team_id is not None and row.team_id != filters.team_id:
-                continue
-            counts = completion.setdefault(row.cycle_id, {"people": 0, "submitted": 0})
-            counts["people"] += row.assessments
-            counts["submitted"] += row.submitted + row.reviewed
-        return completion
-    rows = (
-        Assessment.objects.filter(cycle_id__in=cycle_ids)
-        .filter(assessment_filter(filters, ""))
-        .order_by()
-        .values("cycle_id")
-        .annotate(people=Count("id"), submitted=Count("id", filter=Q(status__in=COUNTED)))
-    )
-    return {
-        row["cycle_id"]: {"people": row["people"], "submitted": row["submitted"]} for row in rows
-    }

@@ -1,14 +1,15 @@
 """What one `one_reading()` block reads once: the cycles compared, their levels, skills and areas,
-and lining up the previous cycle's rows with the current framework's."""
+the published rows, and lining up the previous cycle's rows with the current framework's."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from assessments import gap_summary
-from assessments.gap_summary import one_reading
 from assessments.models import Cycle
 from capability.models import CapabilityArea, Skill
 from insights.queries import (
@@ -21,6 +22,26 @@ from insights.types import Stats
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+
+_memo: ContextVar[dict[Any, Any] | None] = ContextVar("insights_reading", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within this block (a page, a CSV, a report) the engine reads each set of published rows,
+    and the cycles, levels, skills and areas, once. Use it as a context manager or as a view
+    decorator."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def reading_memo() -> dict[Any, Any] | None:
+    """A dict that lives as long as the current `one_reading()` block (None outside one)."""
+    return _memo.get()
 
 
 @dataclass
@@ -40,7 +61,7 @@ class Context:
 
 def _remembered(key: tuple[Any, ...], read: Any) -> Any:
     """read(), once per `one_reading()` block (every time outside one)."""
-    memo = gap_summary.reading_memo()
+    memo = reading_memo()
     if memo is None:
         return read()
     if key not in memo:
@@ -117,7 +138,7 @@ def in_one_reading(function: _Function) -> _Function:
 
     @wraps(function)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if gap_summary.reading_memo() is not None:
+        if reading_memo() is not None:
             return function(*args, **kwargs)
         with one_reading():
             return function(*args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from capability.models import CapabilityArea, Skill
@@ -86,6 +87,8 @@ class _Figures:
     distribution: dict[int, int] | None
     change_share_at_target: Figure
     change_mean_gap: Figure
+    # When this figure was published, if it waits for more people to change (the time rule).
+    as_at: datetime | None = None
 
     @property
     def people_text(self) -> str:
@@ -133,6 +136,9 @@ class Stats:
     gap_sum: int = 0
     distribution: dict[int, int] = field(default_factory=dict)
     protected: bool = False  # hidden by the differencing rules (insights.privacy)
+    # When the figure was published, if people have changed since and it waits for more of them
+    # (the time rule, insights.publishing); None when it is up to date.
+    as_at: datetime | None = None
 
 
 def figure(value: float | None, people: int, protected: bool = False) -> Figure:
@@ -192,4 +198,17 @@ def figure_fields(
         "distribution": distribution,
         "change_share_at_target": change_between(share, share_of(previous)),
         "change_mean_gap": change_between(gap, mean_gap_of(previous)),
+        "as_at": current.as_at if current is not None and not suppressed else None,
     }
+
+
+def earliest_as_at(items: Any) -> datetime | None:
+    """The earliest "as at" among figures (objects with an `as_at`, or GroupFigures), for the
+    notice on a page that some figures wait for more people to change."""
+    found: list[datetime] = []
+    for item in items:
+        if isinstance(item, GroupFigure):
+            found += [area.as_at for area in item.areas.values() if area.as_at]
+        elif getattr(item, "as_at", None):
+            found.append(item.as_at)
+    return min(found, default=None)

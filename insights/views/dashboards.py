@@ -122,15 +122,13 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
     by = "team" if filters.directorate_id else "directorate"
     areas = cache(lambda: gaps.area_figures(cycle=cycle, filters=filters))
     figures = cache(lambda: gaps.headline(cycle=cycle, filters=filters))
+    heat_rows = cache(lambda: gaps.group_area_figures(cycle=cycle, by=by, filters=filters))
+    biggest = cache(lambda: gaps.biggest_gaps_by_tier(cycle=cycle, filters=filters))
     builders = {
         "headline": lambda: headline_table(figures()),
-        "heatmap": lambda: heatmap_table(
-            request, gaps.group_area_figures(cycle=cycle, by=by, filters=filters), areas(), by
-        ),
+        "heatmap": lambda: heatmap_table(request, heat_rows(), areas(), by),
         "areas": lambda: area_table(areas()),
-        "biggest_gaps": lambda: biggest_gaps_table(
-            request, gaps.biggest_gaps_by_tier(cycle=cycle, filters=filters)
-        ),
+        "biggest_gaps": lambda: biggest_gaps_table(request, biggest()),
     }
     if request.GET.get("format") == "csv":  # build only the table asked for
         builder = builders.get(request.GET.get("table", ""))
@@ -163,6 +161,9 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
         "threshold": gaps.threshold(),
     }
     tables = [build() for build in builders.values()]
+    context["as_at"] = gaps.earliest_as_at(
+        [figures(), *areas(), *heat_rows(), *(item for row in biggest().values() for item in row)]
+    )
     return page_or_csv(request, "insights/organisation.html", tables, context, f"gaps {cycle}")
 
 
@@ -184,6 +185,7 @@ def organisation_team(request: HttpRequest, team_id: int) -> HttpResponse:
         "team": team,
         "legend": HEAT_LEGEND,
         "threshold": gaps.threshold(),
+        "as_at": gaps.earliest_as_at(items),
         "back_url": reverse("insights:organisation_dashboard")
         + query_string(request, directorate=team.directorate_id),
     }
@@ -237,6 +239,7 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
         "item": item,
         "team": team,
         "chart": chart,
+        "as_at": item.as_at,
     }
     return page_or_csv(request, "insights/skill.html", [table], context, item.skill.name)
 

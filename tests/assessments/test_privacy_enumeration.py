@@ -20,6 +20,7 @@ from insights.gaps import Filters
 from people.models import Directorate, StaffProfile, Team, User
 from tests.assessments.test_gaps import make_cycle
 from tests.factories import framework_with_skills
+from tests.figures import publish
 
 THRESHOLD = 3
 
@@ -90,6 +91,7 @@ def organisation(seed: int) -> tuple[Cycle, list[Person]]:
                         frozenset(skill.pk for skill in skills),
                     )
                 )
+    publish(cycle)
     return cycle, people
 
 

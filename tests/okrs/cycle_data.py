@@ -8,6 +8,7 @@ from assessments.models import Assessment, Cycle, Rating
 from capability.models import Framework, Skill, Tier
 from people.models import StaffProfile
 from tests.factories import StaffProfileFactory
+from tests.figures import publish
 
 
 def make_cycle(framework: Framework, name: str = "2026 Q4", opens: date | None = None) -> Cycle:
@@ -44,6 +45,7 @@ def rate(
             level=cycle.framework.levels.get(number=level),
             target=target,
         )
+    publish(cycle)
     return assessment
 
 

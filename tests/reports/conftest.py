@@ -11,6 +11,7 @@ from capability.models import Framework, Tier
 from people.models import Directorate, StaffProfile, Team, User
 from reports.models import Report
 from tests.factories import framework_with_skills
+from tests.figures import publish
 
 SUBMITTED = Assessment.Status.SUBMITTED
 
@@ -56,6 +57,7 @@ def assess_all(cycle: Cycle, people: list[StaffProfile], levels: list[int]) -> N
                 for skill in skills
             ]
         )
+    publish(cycle)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from insights import gaps
 from reports import services
 from reports.models import Report
 from reports.tasks import build_report
+from tests.figures import publish
 from tests.reports.conftest import pdf_text
 
 
@@ -301,6 +302,7 @@ def test_every_heatmap_column_fits_on_the_page_with_the_starter_frameworks_many_
                 cycle=cycle, directorate__name="Communities"
             )
         )
+    publish(cycle)
     services.report_build(report_id=organisation_report.pk)
     report = Report.objects.get(pk=organisation_report.pk)
     text = subprocess.run(

@@ -6,6 +6,7 @@ from demo.assessments import seed_assessments
 from demo.capability import seed_framework
 from demo.okrs_roadmap import seed_okrs_roadmap
 from demo.people import DEMO_PASSWORD, seed_people
+from insights import publishing
 
 SIGN_INS = [
     ("staff@example.org", "a member of staff"),
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             seed_framework()
             seed_people()
             seed_assessments()
+            publishing.rebuild_all()  # the dashboards and key results read published figures
             seed_okrs_roadmap()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for email, who in SIGN_INS:

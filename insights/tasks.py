@@ -1,0 +1,20 @@
+"""The worker's part of the figures: apply the outbox of changed assessments, and rebuild."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from insights import publishing
+
+
+@shared_task(name="insights.tasks.apply_changes")
+def apply_changes() -> int:
+    """Publish what changed (nudged after each change commits, and every minute by beat in case
+    a nudge was lost). Returns how many outbox rows were applied."""
+    return publishing.apply_changes()
+
+
+@shared_task(name="insights.tasks.rebuild_figures")
+def rebuild_figures(cycle_id: int) -> int:
+    """Apply every assessment of one cycle again (see publishing.rebuild)."""
+    return publishing.rebuild(cycle_id=cycle_id)
