@@ -206,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.tasks.apply_changes",
         "schedule": 60.0,
     },
+    # Put right changes made outside the services (the Django admin, a shell) in open cycles.
+    "rebuild-open-cycle-figures": {
+        "task": "insights.tasks.rebuild_open_cycles",
+        "schedule": crontab(hour=5, minute=30),
+    },
     # The organisation report for each cycle that has closed and has none yet.
     "queue-closed-cycle-reports": {
         "task": "reports.tasks.queue_closed_cycle_reports",

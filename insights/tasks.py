@@ -18,3 +18,14 @@ def apply_changes() -> int:
 def rebuild_figures(cycle_id: int) -> int:
     """Apply every assessment of one cycle again (see publishing.rebuild)."""
     return publishing.rebuild(cycle_id=cycle_id)
+
+
+@shared_task(name="insights.tasks.rebuild_open_cycles")
+def rebuild_open_cycles() -> int:
+    """Nightly: put right any change made outside the services (an administrator's correction,
+    a person deleted) in the open cycles. Returns how many assessments it changed."""
+    from assessments.models import Cycle
+
+    return sum(
+        publishing.rebuild(cycle_id=pk) for pk in Cycle.objects.open().values_list("pk", flat=True)
+    )
