@@ -161,12 +161,18 @@ def _rule_two(
     every group containing G has at least as many more, so it is not read."""
     hidden: set[tuple[Any, ...]] = set()
     settled: dict[tuple[Any, ...], list[tuple[int, ...]]] = {}
+    read: set[Filters] = set()
     for rank, larger in _larger_groups(filters):
-        if keep_place and (larger.tier_id, larger.role_profile_id) == (
-            filters.tier_id,
-            filters.role_profile_id,
-        ):
-            continue
+        if keep_place:
+            # The rows are places: widening the place does not change a row's group, so only
+            # a wider tier or role matters, read within the same place.
+            larger = replace(larger, directorate_id=filters.directorate_id, team_id=filters.team_id)
+            if larger in read or (larger.tier_id, larger.role_profile_id) == (
+                filters.tier_id,
+                filters.role_profile_id,
+            ):
+                continue
+            read.add(larger)
         open_keys = [
             key
             for key in mine

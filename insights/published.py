@@ -9,6 +9,7 @@ the organisation. Within a `one_reading()` block each read is made once.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import copy
 from datetime import datetime
 from typing import Any
 
@@ -140,7 +141,44 @@ def figure_sums(
     group_totals: bool = False,
 ) -> dict[tuple[Any, ...], Stats]:
     """Published sums per (cycle, *group_by); with group_totals, also each group's people over
-    every skill, keyed with None for the last key. Rows never published are left out."""
+    every skill, keyed with None for the last key. Rows never published are left out. Within a
+    reading each is worked out once (callers get their own copies to mark)."""
+    memo = reading_memo()
+    memo_key = (
+        "sums",
+        tuple(cycle_ids),
+        filters,
+        group_by,
+        tuple(levels),
+        distinct_people,
+        group_totals,
+    )
+    if memo is not None and skill_ids is None and memo_key in memo:
+        return {key: copy(stats) for key, stats in memo[memo_key].items()}
+    result = _figure_sums(
+        cycle_ids=cycle_ids,
+        filters=filters,
+        group_by=group_by,
+        levels=levels,
+        distinct_people=distinct_people,
+        skill_ids=skill_ids,
+        group_totals=group_totals,
+    )
+    if memo is not None and skill_ids is None:
+        memo[memo_key] = {key: copy(stats) for key, stats in result.items()}
+    return result
+
+
+def _figure_sums(
+    *,
+    cycle_ids: list[int],
+    filters: Filters,
+    group_by: tuple[str, ...],
+    levels: list[int],
+    distinct_people: bool,
+    skill_ids: Any,
+    group_totals: bool,
+) -> dict[tuple[Any, ...], Stats]:
     result: dict[tuple[Any, ...], Stats] = {}
     for row in _rows(cycle_ids, filters, group_by, with_totals=group_totals, skill_ids=skill_ids):
         published, pending, published_at = row[7], row[8], row[9]

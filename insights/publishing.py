@@ -18,12 +18,15 @@ cycle applied in batches of the same kind, so it is safe while people submit.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,6 +49,13 @@ WIDTH = len(SUM_FIELDS)
 FIGURE_START = SUM_FIELDS.index("people")  # sums before this are completion counts
 LEVEL_START = SUM_FIELDS.index("level_0")
 POSITION = {name: index for index, name in enumerate(SUM_FIELDS)}
+ASKED, SUBMITTED, STARTED = (POSITION[name] for name in ("asked", "submitted", "started"))
+PEOPLE, RATINGS, AT_TARGET, GAP_SUM = (
+    POSITION[name] for name in ("people", "ratings", "at_target", "gap_sum")
+)
+EVERY_SKILL, AREA, SKILL = (item.value for item in Subject)
+COUNTED_STATUSES = frozenset(str(status) for status in COUNTED)
+IN_PROGRESS = str(Assessment.Status.IN_PROGRESS)
 
 # A row's key: place, place id, directorate id, cut, tier id, role profile id, subject, its id.
 Key = tuple[str, int, int, str, int, int, str, int]
@@ -76,32 +86,41 @@ class State:
 
     def sums(self) -> Subjects:
         """What this assessment adds to the rows of its groups, per subject."""
-        counted = self.status in COUNTED
+        counted = self.status in COUNTED_STATUSES
         whole = [0] * WIDTH
-        whole[POSITION["asked"]] = 1
-        whole[POSITION["submitted"]] = int(counted)
-        whole[POSITION["started"]] = int(self.status == Assessment.Status.IN_PROGRESS)
-        result: Subjects = {(Subject.EVERY_SKILL.value, 0): whole}
+        whole[ASKED] = 1
+        whole[SUBMITTED] = int(counted)
+        whole[STARTED] = int(self.status == IN_PROGRESS)
+        result: Subjects = {(EVERY_SKILL, 0): whole}
         if not counted or not self.ratings:
             return result
+        areas: dict[int, list[int]] = {}
         for skill_id, area_id, used, target in self.ratings:
+            at_target = int(used >= target)
+            gap = target - used if target > used else 0
+            level = LEVEL_START + (used if 0 <= used <= MAX_LEVEL else min(max(used, 0), MAX_LEVEL))
             one = [0] * WIDTH
-            one[POSITION["people"]] = 1
-            one[POSITION["ratings"]] = 1
-            one[POSITION["at_target"]] = int(used >= target)
-            one[POSITION["gap_sum"]] = max(target - used, 0)
-            one[LEVEL_START + min(max(used, 0), MAX_LEVEL)] = 1
-            result[(Subject.SKILL.value, skill_id)] = one
-            area = result.setdefault((Subject.AREA.value, area_id), [0] * WIDTH)
-            for position in range(FIGURE_START, WIDTH):
-                area[position] += one[position]
-                whole[position] += one[position]
-        for (subject, _), sums in result.items():
-            if subject != Subject.SKILL.value:
-                sums[POSITION["people"]] = 1  # one person, however many of their ratings
+            one[PEOPLE] = one[RATINGS] = 1
+            one[AT_TARGET] = at_target
+            one[GAP_SUM] = gap
+            one[level] = 1
+            result[(SKILL, skill_id)] = one
+            area = areas.get(area_id)
+            if area is None:
+                area = areas[area_id] = [0] * WIDTH
+                area[PEOPLE] = 1  # one person, however many of their ratings
+            for sums in (area, whole):
+                sums[RATINGS] += 1
+                sums[AT_TARGET] += at_target
+                sums[GAP_SUM] += gap
+                sums[level] += 1
+        whole[PEOPLE] = 1
+        for area_id, sums in areas.items():
+            result[(AREA, area_id)] = sums
         return result
 
 
+@cache
 def groups_of(slice_: Slice) -> list[tuple[str, int, int, str, int, int]]:
     """The groups a person in this slice is in: organisation, directorate and team, each for
     everyone, their tier and their role profile."""
@@ -151,6 +170,32 @@ def _current_states(cycle_id: int, assessment_ids: Iterable[int]) -> dict[int, S
     }
 
 
+NO_FIGURES = [0] * (WIDTH - FIGURE_START)
+
+
+def _figures(sums: Subjects, subject: tuple[str, int]) -> list[int]:
+    values = sums.get(subject)
+    return values[FIGURE_START:] if values else NO_FIGURES
+
+
+def _moved_rows(
+    before: State | None, old_sums: Subjects, after: State | None, new_sums: Subjects
+) -> set[Key]:
+    """The rows whose figures one person's change moves, when their groups changed."""
+    parts: list[dict[Key, list[int]]] = []
+    for state, sums in ((before, old_sums), (after, new_sums)):
+        part: dict[Key, list[int]] = {}
+        if state is not None:
+            for group in groups_of(state.slice):
+                for subject in sums:
+                    if _figures(sums, subject) != NO_FIGURES:
+                        part[(*group, *subject)] = _figures(sums, subject)
+        parts.append(part)
+    return {
+        key for key in parts[0].keys() | parts[1].keys() if parts[0].get(key) != parts[1].get(key)
+    }
+
+
 def apply(cycle_id: int, assessment_ids: Iterable[int]) -> int:
     """Bring the figures up to date with these assessments of one cycle; call in a transaction.
     Returns how many assessments changed the sums."""
@@ -161,11 +206,14 @@ def apply(cycle_id: int, assessment_ids: Iterable[int]) -> int:
     now_states = _current_states(cycle_id, ids)
     stored = {item.assessment_id: item for item in Contribution.objects.filter(pk__in=ids)}
 
-    deltas: dict[Key, list[int]] = {}
-    # Per row, the seq at which each person who changes it now last changed anything.
+    # Summed per slice first (everyone in a slice is in the same groups), then spread over the
+    # slice's groups: a batch costs its people's skills plus its slices' rows, not their product.
+    slice_deltas: dict[tuple[Slice, str, int], list[int]] = {}
+    # Per slice and subject (or per row, for someone whose slice changed), the clock at which
+    # each person who changes its figures now last changed any figure.
+    slice_touched: dict[tuple[Slice, str, int], list[int]] = defaultdict(list)
     touched: dict[Key, list[int]] = defaultdict(list)
     changed: dict[int, State | None] = {}
-    # Per changed assessment, the clock when its figures (not only completion) last changed.
     last_changes: dict[int, int] = {}
     for pk in ids:
         before = State.of(stored[pk]) if pk in stored else None
@@ -179,52 +227,59 @@ def apply(cycle_id: int, assessment_ids: Iterable[int]) -> int:
         for state, sums, sign in ((before, old_sums, -1), (after, new_sums, 1)):
             if state is None:
                 continue
-            for group in groups_of(state.slice):
-                for subject, values in sums.items():
-                    key = (*group, *subject)
-                    row = deltas.setdefault(key, [0] * WIDTH)
-                    for position, value in enumerate(values):
+            for subject, values in sums.items():
+                row = slice_deltas.setdefault((state.slice, *subject), [0] * WIDTH)
+                for position, value in enumerate(values):
+                    if value:
                         row[position] += sign * value
-        # The rows whose figures (not only completion counts) this person's change moves.
-        parts: list[dict[Key, list[int]]] = []
-        for state, sums in ((before, old_sums), (after, new_sums)):
-            part: dict[Key, list[int]] = {}
-            if state is not None:
-                for group in groups_of(state.slice):
-                    for subject, values in sums.items():
-                        if any(values[FIGURE_START:]):
-                            part[(*group, *subject)] = values[FIGURE_START:]
-            parts.append(part)
-        keys = {
-            key
-            for key in parts[0].keys() | parts[1].keys()
-            if parts[0].get(key) != parts[1].get(key)
-        }
-        for key in keys:
-            touched[key].append(last_seq)
-        last_changes[pk] = seq if keys else last_seq
+        if before is None or after is None or before.slice == after.slice:
+            slice_ = (after or before).slice  # type: ignore[union-attr]
+            subjects = {
+                subject
+                for subject in old_sums.keys() | new_sums.keys()
+                if _figures(old_sums, subject) != _figures(new_sums, subject)
+            }
+            for subject in subjects:
+                slice_touched[(slice_, *subject)].append(last_seq)
+            figures_moved = bool(subjects)
+        else:  # moved to other groups (an administrator's edit): compare row by row
+            keys = _moved_rows(before, old_sums, after, new_sums)
+            for key in keys:
+                touched[key].append(last_seq)
+            figures_moved = bool(keys)
+        last_changes[pk] = seq if figures_moved else last_seq
     if not changed:
         return 0
 
+    deltas: dict[Key, list[int]] = {}
+    for (slice_, *subject), values in slice_deltas.items():
+        for group in groups_of(slice_):
+            row = deltas.setdefault((*group, *subject), [0] * WIDTH)  # type: ignore[arg-type]
+            for position, value in enumerate(values):
+                if value:
+                    row[position] += value
+    for (slice_, *subject), seqs in slice_touched.items():
+        for group in groups_of(slice_):
+            touched[(*group, *subject)] += seqs  # type: ignore[index]
     _write_rows(cycle_id, deltas, touched, seq)
     Contribution.objects.filter(pk__in=list(changed)).delete()
-    Contribution.objects.bulk_create(
+    insert(
+        Contribution,
         [
-            Contribution(
-                assessment_id=pk,
-                cycle_id=cycle_id,
-                directorate_id=state.slice[0],
-                team_id=state.slice[1],
-                tier_id=state.slice[2],
-                role_profile_id=state.slice[3],
-                status=state.status,
-                ratings=[list(rating) for rating in state.ratings],
-                changed_seq=last_changes[pk],
-            )
+            {
+                "assessment_id": pk,
+                "cycle_id": cycle_id,
+                "directorate_id": state.slice[0],
+                "team_id": state.slice[1],
+                "tier_id": state.slice[2],
+                "role_profile_id": state.slice[3],
+                "status": state.status,
+                "ratings": [list(rating) for rating in state.ratings],
+                "changed_seq": last_changes[pk],
+            }
             for pk, state in changed.items()
             if state is not None
         ],
-        batch_size=2000,
     )
     clock.seq = seq
     clock.applied_at = timezone.now()
@@ -256,32 +311,65 @@ def _write_rows(
     for place, place_ids in places.items():
         where |= Q(place=place, place_id__in=sorted(place_ids))
     existing = {
-        tuple(getattr(row, name) for name in KEY_FIELDS): row
-        for row in PublishedFigure.objects.filter(Q(cycle_id=cycle_id) & where)
+        tuple(row[name] for name in KEY_FIELDS): row
+        for row in PublishedFigure.objects.filter(Q(cycle_id=cycle_id) & where).values()
     }
     threshold = settings.SMALL_GROUP_THRESHOLD
     now = timezone.now()
+    blank = {"id": None, "published": [], "published_at": None, "published_seq": 0, "pending": 0}
     rows = []
     for key, delta in deltas.items():
         if key not in touched and not any(delta):
             continue
         row = existing.get(key)
         if row is None:
-            row = PublishedFigure(cycle_id=cycle_id, **dict(zip(KEY_FIELDS, key, strict=True)))
+            row = {
+                "cycle_id": cycle_id,
+                **dict(zip(KEY_FIELDS, key, strict=True)),
+                **dict.fromkeys(SUM_FIELDS, 0),
+                **blank,
+            }
         for name, value in zip(SUM_FIELDS, delta, strict=True):
             if value:
-                setattr(row, name, getattr(row, name) + value)
-        row.pending += sum(1 for last in touched.get(key, ()) if last <= row.published_seq)
-        if row.pending >= threshold:
-            row.published = [getattr(row, name) for name in FIGURE_FIELDS]
-            row.published_at = now
-            row.published_seq = seq
-            row.pending = 0
+                row[name] += value
+        row["pending"] += sum(1 for last in touched.get(key, ()) if last <= row["published_seq"])
+        if row["pending"] >= threshold:
+            row["published"] = [row[name] for name in FIGURE_FIELDS]
+            row["published_at"] = now
+            row["published_seq"] = seq
+            row["pending"] = 0
         rows.append(row)
-    kept = [row.pk for row in rows if row.pk is not None]
+    kept = [row["id"] for row in rows if row["id"] is not None]
     for start in range(0, len(kept), 5000):
         PublishedFigure.objects.filter(pk__in=kept[start : start + 5000]).delete()
-    PublishedFigure.objects.bulk_create(rows, batch_size=2000)
+    insert(PublishedFigure, [row for row in rows if row["id"] is not None])
+    insert(PublishedFigure, [row for row in rows if row["id"] is None], without=("id",))
+
+
+def insert(model: type[models.Model], rows: list[dict[str, Any]], without: tuple = ()) -> None:
+    """Insert many rows, given as {column attname: value}: COPY on PostgreSQL (the ORM's bulk
+    insert spends most of a rebuild making and preparing objects), bulk_create elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**{k: v for k, v in row.items() if k not in without}) for row in rows],
+            batch_size=2000,
+        )
+        return
+    fields = [field for field in model._meta.concrete_fields if field.attname not in without]
+    json_fields = {field.attname for field in fields if isinstance(field, models.JSONField)}
+    names = [field.attname for field in fields]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [json.dumps(row[name]) if name in json_fields else row[name] for name in names]
+            )
 
 
 def apply_changes(*, batch: int = BATCH) -> int:
