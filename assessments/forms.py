@@ -13,7 +13,7 @@ from assessments.models import Cycle, Rating
 from assessments.selectors import NO_DESCRIPTOR, descriptor_text
 from assessments.services import Answer, Decision
 from capability.models import Framework, Level, Skill
-from people.forms import GovukForm
+from common.forms import GovukForm
 
 EVIDENCE_MAX = 5000
 SKILL_FIELD = re.compile(r"^(?:level|evidence|agreed|comment)_(\d+)$")

@@ -18,7 +18,7 @@ from assessments.models import Assessment, Cycle, Rating, ReminderSent
 from assessments.selectors import missing_skills, scope_for_assessment, scope_for_person
 from capability.models import Framework, Level, Skill
 from capability.selectors import lowest_tier
-from people import roles
+from common import roles
 from people.models import StaffProfile, User
 
 

@@ -52,7 +52,8 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 
 from assessments import changes  # noqa: E402
 from assessments.models import Assessment, AssessmentChange, Cycle, Rating  # noqa: E402
-from people.models import HEAD_OF_DIGITAL, User  # noqa: E402
+from common.roles import HEAD_OF_DIGITAL  # noqa: E402
+from people.models import User  # noqa: E402
 
 PORT = 8765
 PASSWORD = "bench-journey-password-1"

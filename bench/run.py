@@ -39,8 +39,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from assessments import changes  # noqa: E402
+from common.roles import HEAD_OF_DIGITAL  # noqa: E402
 from insights import gaps, publishing  # noqa: E402
-from people.models import HEAD_OF_DIGITAL, StaffProfile, User  # noqa: E402
+from people.models import StaffProfile, User  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 

@@ -7,7 +7,7 @@ from django import forms
 
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
 from capability.validation import MAX_DESCRIPTOR_LENGTH, MAX_NAME_LENGTH
-from people.forms import GovukForm, read_uploaded_text
+from common.forms import GovukForm, read_uploaded_text
 
 
 class TierFilterForm(forms.Form):

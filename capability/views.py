@@ -30,8 +30,8 @@ from capability.services import (
     skill_create,
     skill_update,
 )
-from people import roles
-from people.forms import file_problems_message
+from common import roles
+from common.forms import file_problems_message
 
 # Reading the framework ---------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "axes",
     "csp",
+    "common",
     "capability",
     "people",
     "assessments",

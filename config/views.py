@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from people import roles
+from common import roles
 
 
 def _links(*pairs: tuple[str, str]) -> list[dict[str, str]]:

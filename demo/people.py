@@ -7,7 +7,8 @@ from functools import cache
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
-from people.models import HEAD_OF_DIGITAL, LEADERSHIP, Directorate, StaffProfile, Team, User
+from common.roles import HEAD_OF_DIGITAL, LEADERSHIP
+from people.models import Directorate, StaffProfile, Team, User
 
 DEMO_PASSWORD = "demo-password-2026"
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from capability.models import CapabilityArea, Framework, Skill, Tier
 from capability.selectors import published_framework
+from common.forms import GovukForm, GovukFormMixin
 from okrs.models import CheckIn, KeyResult, Objective
 from okrs.services import key_result_prepare
-from people.forms import GovukForm, GovukFormMixin
 from people.models import User
 
 

@@ -8,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from common import roles
 from okrs import selectors
 from okrs.forms import CheckInForm, KeyResultForm, ObjectiveForm
 from okrs.models import KeyResult, Objective
 from okrs.services import COMPUTED_CHECK_IN_REFUSED, check_in_create, key_result_save
-from people import roles
 from people.models import User
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from people import roles
+from common import roles
 
 
 def _navigation(request: HttpRequest) -> list[dict[str, str]]:

@@ -9,9 +9,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-HEAD_OF_DIGITAL = "Head of digital"
-LEADERSHIP = "Leadership"
-
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True

@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from people import roles
-from people.forms import GovukForm, file_problems_message, read_uploaded_text
+from common import roles
+from common.forms import GovukForm, file_problems_message, read_uploaded_text
 from people.services import IMPORT_COLUMNS, ImportFailed, people_import
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from assessments.models import Cycle
-from people.forms import GovukForm
+from common.forms import GovukForm
 from people.models import Directorate
 
 ORGANISATION = "organisation"

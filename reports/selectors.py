@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from common import roles
 from insights import gaps
-from people import roles
 from reports.models import Report
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from people import roles
+from common import roles
 from reports import selectors, services
 from reports.forms import GenerateReportForm
 

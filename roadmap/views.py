@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from common import roles
 from insights import gaps
-from people import roles
 from roadmap import selectors
 from roadmap.forms import InitiativeForm, MilestoneForm
 from roadmap.models import Initiative, Milestone

@@ -15,7 +15,8 @@ from capability.models import (
     Skill,
     Tier,
 )
-from people.models import HEAD_OF_DIGITAL, LEADERSHIP, Directorate, StaffProfile, Team, User
+from common.roles import HEAD_OF_DIGITAL, LEADERSHIP
+from people.models import Directorate, StaffProfile, Team, User
 
 PASSWORD = "correct-horse-battery-staple"
 

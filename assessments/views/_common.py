@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Assessment
-from people import roles
+from common import roles
 from people.models import StaffProfile
 
 

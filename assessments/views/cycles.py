@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from assessments import services
 from assessments.forms import CycleForm
 from assessments.models import Cycle
-from people import roles
+from common import roles
 
 
 def _cycle_for_head(request: HttpRequest, cycle_id: int) -> Cycle:

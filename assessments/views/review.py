@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from assessments import selectors, services
 from assessments.forms import ReviewForm
 from assessments.models import Assessment, Cycle
-from people import roles
+from common import roles
 
 
 def _reviewable_assessment(request: HttpRequest, assessment_id: int) -> Assessment:

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from assessments.models import Cycle
+from common import roles
 from insights import gaps
-from people import roles
 
 
 @roles.head_of_digital_required

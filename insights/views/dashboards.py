@@ -17,6 +17,8 @@ from django.utils.text import slugify
 
 from assessments.models import Cycle
 from capability.models import Level, RoleProfile, Skill, Tier
+from common import roles
+from common.forms import GovukForm
 from insights import gaps
 from insights.charts import Bar, bar_chart
 from insights.gaps import Filters
@@ -35,8 +37,6 @@ from insights.views.dashboard_tables import (
     query_string,
     skill_figures_table,
 )
-from people import roles
-from people.forms import GovukForm
 from people.models import Directorate, StaffProfile, Team
 
 # --- Filters --------------------------------------------------------------------------------

@@ -2,10 +2,10 @@ import pytest
 from django.contrib.auth.models import Group
 
 from assessments.models import Assessment, Cycle, Rating
+from common.roles import HEAD_OF_DIGITAL, LEADERSHIP
 from demo.assessments import seed_assessments
 from demo.capability import seed_framework
 from demo.people import seed_people
-from people.models import HEAD_OF_DIGITAL, LEADERSHIP
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 
+from common.roles import HEAD_OF_DIGITAL, LEADERSHIP
 from demo.capability import seed_framework
 from demo.okrs_roadmap import seed_okrs_roadmap
 from demo.people import seed_people
 from okrs.models import CheckIn, KeyResult, Objective
-from people.models import HEAD_OF_DIGITAL, LEADERSHIP
 from roadmap.models import Initiative, Milestone
 
 

@@ -1,4 +1,7 @@
-"""Who may do what. Every view asks these helpers rather than checking groups itself."""
+"""Who may do what. Every view asks these helpers rather than checking groups itself.
+
+Below every app (the framework's pages need them too): the staff profile is reached as
+`user.profile`, so nothing here imports the people app."""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 
-from people.models import HEAD_OF_DIGITAL, LEADERSHIP
+# The groups that give these roles (made by a migration of the people app).
+HEAD_OF_DIGITAL = "Head of digital"
+LEADERSHIP = "Leadership"
 
 if TYPE_CHECKING:
     from collections.abc import Callable
