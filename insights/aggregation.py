@@ -78,6 +78,17 @@ def _protect(
         for outer, people in parts.items():
             for part in privacy.parts_to_hide(whole.get(outer, 0), people):
                 hidden.add(outer[:position] + (part,) + outer[position:])
+        # The rows of a whole that is itself hidden are hidden with it (their sum would show it).
+        if filters != Filters():
+
+            def rest_for(group: Filters, split_key: str | None, rest=rest) -> dict[Any, int]:
+                keys = (split_key, *rest) if split_key else rest
+                return _people(_sums(filters=group, group_by=keys, **options))
+
+            hidden_wholes = _hidden_by_refinement(filters, whole, rest_for, skip_splits=rest)
+            for row_key in result:
+                if row_key[:position] + row_key[position + 1 :] in hidden_wholes:
+                    hidden.add(row_key)
     # Rules 2 and 3 for the filtered group. When the rows are places (heatmap rows), widening
     # or splitting the filters' place does not change a row's group: skip those.
     rows_are_places = any(key in PLACE_KEYS for key in group_by)
@@ -146,6 +157,16 @@ def _hidden_by_refinement(
         for key in mine:
             if value in privacy.parts_to_hide(whole.get(key, 0), parts.get(key, {})):
                 hidden.add(key)
+        # A part of a hidden whole is hidden too: otherwise the whole's shown parts would add
+        # up to it (a directorate hidden to protect its sibling, with all its teams shown).
+        if whole_filters != Filters():
+            hidden |= set(mine) & _hidden_by_refinement(
+                whole_filters,
+                whole,
+                people_for,
+                keep_place=keep_place,
+                skip_splits=skip_splits,
+            )
     return hidden
 
 
@@ -237,6 +258,13 @@ def _narrowest(
             if applies(group):
                 by_group.setdefault(group, []).append(key)
         for group, keys in by_group.items():
+            # A part holds no more people than it asked: a key with more people than the
+            # largest part cannot lie in one, so the split (one row per part and skill) is
+            # read only when some key could.
+            largest = _largest_parts(sorted({key[0] for key in keys}), group, split_key)
+            keys = [key for key in keys if mine[key] <= largest.get(key[0], 0)]
+            if not keys:
+                continue
             only: dict[tuple[Any, ...], Any] = {}
             for row_key, people in people_for(group, split_key).items():
                 key = (row_key[0], *row_key[2:])
@@ -249,6 +277,16 @@ def _narrowest(
     for key, group in narrowed.items():
         result.setdefault(group, []).append(key)
     return result
+
+
+def _largest_parts(cycle_ids: list[int], group: Filters, split_key: str) -> dict[int, int]:
+    """Per cycle, the most people asked in any one part of `group` split by `split_key`."""
+    largest: dict[int, int] = {}
+    counts = published.completion_counts(cycle_ids=cycle_ids, filters=group, group_by=(split_key,))
+    for (cycle_id, part), row in counts.items():
+        if part is not None:
+            largest[cycle_id] = max(largest.get(cycle_id, 0), row["people"])
+    return largest
 
 
 def _team_directorate(team_id: int) -> int | None:

@@ -12,10 +12,21 @@
    people. If they cover 1 to k - 1, the smallest part still shown is hidden too, so the whole
    minus the parts shown never reveals a small group.
 
-The engine applies rules 2 and 3 to every figure of every group, whichever page, export, key
+   A part of a hidden whole is hidden too, so that the whole's shown parts never add up to it
+   (a directorate hidden to protect its sibling, with all its teams shown).
+4. The same people, the narrowest group: a group whose people all happen to be in one
+   directorate, team, tier or role is also checked by rule 2 as that narrower group, since it
+   is contained in everything that contains the narrower one.
+5. Over time (insights.publishing): a group's figures move only when at least k different people
+   in it have changed since they last moved; until then they are shown "as at" that time.
+   Completion counts stay live (they say who took part, not what anyone answered).
+
+The engine applies rules 2 to 4 to every figure of every group, whichever page, export, key
 result or report asks for it, so two figures anyone can see never differ by fewer than k people
 through one refinement or one split. The rules compare the people behind each figure (for a skill,
-the people rated on it), per skill, area or completion figure separately.
+the people rated on it), per skill, area or completion figure separately. A known limit: three or
+more figures from different splits (two roles, a team and a directorate's tier, say) can in rare
+shapes still be subtracted to a small group; the enumeration test shows one such shape.
 """
 
 from __future__ import annotations

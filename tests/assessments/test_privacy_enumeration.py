@@ -35,6 +35,9 @@ class Person:
     skills: frozenset[int]
 
 
+SEEDS = range(1, 9)
+
+
 def organisation(seed: int) -> tuple[Cycle, list[Person]]:
     """Two directorates of teams of 1-6 people, three tiers, two roles per tier and people with
     no role; everyone submitted, rated on their tier's skills and below."""
@@ -139,7 +142,7 @@ def visible_figures(cycle: Cycle, people: list[Person]) -> dict[int, set[frozens
     return seen
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", SEEDS)
 def test_no_two_figures_anyone_can_see_differ_by_fewer_than_the_threshold(db, settings, seed):
     settings.SMALL_GROUP_THRESHOLD = THRESHOLD
     cycle, people = organisation(seed)
@@ -154,7 +157,21 @@ def test_no_two_figures_anyone_can_see_differ_by_fewer_than_the_threshold(db, se
                 assert left >= THRESHOLD, f"skill {skill_id}: two figures differ by {left}"
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(
+    "seed",
+    [
+        *SEEDS,
+        pytest.param(
+            15,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="a known limit: four visible figures from different splits (two roles, a "
+                "team, a directorate's tier) can leave 2 people; the rules close every split "
+                "and every pair, not every combination across splits",
+            ),
+        ),
+    ],
+)
 def test_the_parts_shown_never_leave_a_small_remainder_of_their_whole(db, settings, seed):
     """Teams of a directorate, directorates of everyone, roles of a tier, tiers of everyone:
     the whole minus every part shown is 0 or at least the threshold."""

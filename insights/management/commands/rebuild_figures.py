@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from assessments.models import Cycle
 from insights import publishing
@@ -38,3 +39,9 @@ class Command(BaseCommand):
         applied = publishing.apply_changes()
         if applied:
             self.stdout.write(f"Then {applied} changes waiting in the outbox were applied.")
+        if connection.vendor == "postgresql" and connection.get_autocommit():
+            # A rebuild rewrites many rows; where autovacuum is off (as on some test machines)
+            # the dead rows and stale statistics would slow every page that reads them.
+            with connection.cursor() as cursor:
+                for table in ("insights_publishedfigure", "insights_contribution"):
+                    cursor.execute(f"VACUUM ANALYZE {table}")
