@@ -70,7 +70,7 @@ def _protect(
         if key not in SPLIT_KEYS:
             continue
         rest = group_by[: position - 1] + group_by[position:]
-        whole = _people(_sums(filters=filters, group_by=rest, **options))
+        whole = _people(_sums(filters=filters, group_by=rest, counts_only=True, **options))
         parts: dict[tuple[Any, ...], dict[Any, int]] = {}
         for row_key, stats in result.items():
             outer = row_key[:position] + row_key[position + 1 :]
@@ -83,7 +83,7 @@ def _protect(
 
             def rest_for(group: Filters, split_key: str | None, rest=rest) -> dict[Any, int]:
                 keys = (split_key, *rest) if split_key else rest
-                return _people(_sums(filters=group, group_by=keys, **options))
+                return _people(_sums(filters=group, group_by=keys, counts_only=True, **options))
 
             hidden_wholes = _hidden_by_refinement(filters, whole, rest_for, skip_splits=rest)
             for row_key in result:
@@ -95,7 +95,7 @@ def _protect(
 
     def people_for(group: Filters, split_key: str | None) -> dict[tuple[Any, ...], int]:
         keys = (split_key, *group_by) if split_key else group_by
-        return _people(_sums(filters=group, group_by=keys, **options))
+        return _people(_sums(filters=group, group_by=keys, counts_only=True, **options))
 
     hidden |= _hidden_by_refinement(
         filters,
@@ -355,9 +355,11 @@ def _sums(
     distinct_people: bool,
     skill_ids: Any = None,
     group_totals: bool = False,
+    counts_only: bool = False,
 ) -> dict[tuple[Any, ...], Stats]:
     """Sums per (cycle, *group_by), keyed by those values: from the published figures when the
-    figures are over groups, from the ratings themselves when they are over named people."""
+    figures are over groups, from the ratings themselves when they are over named people.
+    counts_only: only `people` is wanted (the privacy rules), which reads less."""
     if filters.person_ids is None and max(levels, default=0) <= MAX_LEVEL:
         return published.figure_sums(
             cycle_ids=cycle_ids,
@@ -367,6 +369,7 @@ def _sums(
             distinct_people=distinct_people,
             skill_ids=skill_ids,
             group_totals=group_totals,
+            counts_only=counts_only,
         )
     aggregates: dict[str, Any] = {
         "ratings": Count("id"),
