@@ -183,34 +183,9 @@ def figure_sums(
         group_totals,
         counts_only,
     )
-    if memo is not None and skill_ids is None and memo_key in memo:
+    remember = memo is not None and skill_ids is None
+    if remember and memo_key in memo:
         return {key: copy(stats) for key, stats in memo[memo_key].items()}
-    result = _figure_sums(
-        cycle_ids=cycle_ids,
-        filters=filters,
-        group_by=group_by,
-        levels=levels,
-        distinct_people=distinct_people,
-        skill_ids=skill_ids,
-        group_totals=group_totals,
-        counts_only=counts_only,
-    )
-    if memo is not None and skill_ids is None:
-        memo[memo_key] = {key: copy(stats) for key, stats in result.items()}
-    return result
-
-
-def _figure_sums(
-    *,
-    cycle_ids: list[int],
-    filters: Filters,
-    group_by: tuple[str, ...],
-    levels: list[int],
-    distinct_people: bool,
-    skill_ids: Any,
-    group_totals: bool,
-    counts_only: bool,
-) -> dict[tuple[Any, ...], Stats]:
     result: dict[tuple[Any, ...], Stats] = {}
     for row in _rows(
         cycle_ids,
@@ -247,7 +222,10 @@ def _figure_sums(
                 )
         if pending and published_at is not None:
             stats.as_at = _earlier(stats.as_at, published_at)
-    return {key: stats for key, stats in result.items() if stats.people}
+    result = {key: stats for key, stats in result.items() if stats.people}
+    if remember:
+        memo[memo_key] = {key: copy(stats) for key, stats in result.items()}
+    return result
 
 
 def _earlier(first: datetime | None, second: datetime) -> datetime:
