@@ -85,7 +85,9 @@ def _protect(
                 keys = (split_key, *rest) if split_key else rest
                 return _people(_sums(filters=group, group_by=keys, counts_only=True, **options))
 
-            hidden_wholes = _hidden_by_refinement(filters, whole, rest_for, skip_splits=rest)
+            hidden_wholes = _hidden_by_refinement(
+                filters, whole, rest_for, skip_splits=rest, group_by=rest
+            )
             for row_key in result:
                 if row_key[:position] + row_key[position + 1 :] in hidden_wholes:
                     hidden.add(row_key)
@@ -103,6 +105,7 @@ def _protect(
         people_for,
         keep_place=rows_are_places,
         skip_splits={*group_by, *(PLACE_KEYS if rows_are_places else ())},
+        group_by=group_by,
     )
     for key in hidden & result.keys():
         result[key].protected = True
@@ -132,8 +135,9 @@ def _hidden_by_refinement(
     *,
     keep_place: bool = False,
     skip_splits: Collection[str] = (),
+    group_by: tuple[str, ...] = (),
 ) -> set[tuple[Any, ...]]:
-    """Keys of `mine` (people per (cycle, ...) for `filters`) that rules 2 and 3 hide.
+    """Keys of `mine` (people per (cycle, *group_by) for `filters`) that rules 2 to 4 hide.
     people_for(group, None) counts a group with the same keys; people_for(group, split_key)
     with the part of the split as the key's second value. keep_place: only larger groups with
     the same tier and role matter (the rows are places themselves)."""
@@ -141,7 +145,8 @@ def _hidden_by_refinement(
     # Rule 2 again for the narrowest group with the same people: a group whose people all
     # happen to be in one directorate, team, tier or role is that group too, so it must not
     # differ by a few from the groups containing that one either.
-    for narrowed, keys in _narrowest(filters, mine, people_for, skip=skip_splits).items():
+    narrowest = _narrowest(filters, mine, people_for, skip=skip_splits, group_by=group_by)
+    for narrowed, keys in narrowest.items():
         if narrowed != filters:
             hidden |= _rule_two(
                 narrowed, {key: mine[key] for key in keys}, people_for, keep_place=keep_place
@@ -166,6 +171,7 @@ def _hidden_by_refinement(
                 people_for,
                 keep_place=keep_place,
                 skip_splits=skip_splits,
+                group_by=group_by,
             )
     return hidden
 
@@ -246,6 +252,7 @@ def _narrowest(
     people_for: Callable[[Filters, str | None], dict[tuple[Any, ...], int]],
     *,
     skip: Collection[str],
+    group_by: tuple[str, ...],
 ) -> dict[Filters, list[tuple[Any, ...]]]:
     """Per key of `mine`, the narrowest group with exactly the same people (the keys grouped by
     it). A split is read only for groups that can still narrow, so few rows are read."""
@@ -261,8 +268,16 @@ def _narrowest(
             # A part holds no more people than it asked: a key with more people than the
             # largest part cannot lie in one, so the split (one row per part and skill) is
             # read only when some key could.
-            largest = _largest_parts(sorted({key[0] for key in keys}), group, split_key)
-            keys = [key for key in keys if mine[key] <= largest.get(key[0], 0)]
+            # Parts are counted within the key's own tier, role or place where it has one.
+            dims = [(at, name) for at, name in enumerate(group_by, 1) if name in SPLIT_KEYS]
+            largest = _largest_parts(
+                sorted({key[0] for key in keys}), group, (split_key, *(n for _, n in dims))
+            )
+            keys = [
+                key
+                for key in keys
+                if mine[key] <= largest.get((key[0], *(key[at] for at, _ in dims)), 0)
+            ]
             if not keys:
                 continue
             only: dict[tuple[Any, ...], Any] = {}
@@ -279,13 +294,17 @@ def _narrowest(
     return result
 
 
-def _largest_parts(cycle_ids: list[int], group: Filters, split_key: str) -> dict[int, int]:
-    """Per cycle, the most people asked in any one part of `group` split by `split_key`."""
-    largest: dict[int, int] = {}
-    counts = published.completion_counts(cycle_ids=cycle_ids, filters=group, group_by=(split_key,))
-    for (cycle_id, part), row in counts.items():
+def _largest_parts(
+    cycle_ids: list[int], group: Filters, keys: tuple[str, ...]
+) -> dict[tuple[Any, ...], int]:
+    """Per (cycle, *keys[1:]), the most people asked in any one part of `group` split by
+    keys[0]."""
+    largest: dict[tuple[Any, ...], int] = {}
+    counts = published.completion_counts(cycle_ids=cycle_ids, filters=group, group_by=keys)
+    for (cycle_id, part, *dims), row in counts.items():
         if part is not None:
-            largest[cycle_id] = max(largest.get(cycle_id, 0), row["people"])
+            at = (cycle_id, *dims)
+            largest[at] = max(largest.get(at, 0), row["people"])
     return largest
 
 
