@@ -19,6 +19,17 @@ FIGURE_FIELDS = ["people", "ratings", "at_target", "gap_sum", *LEVEL_FIELDS]
 # Counts for completion: always live (they say who has submitted, never what anyone answered).
 COMPLETION_FIELDS = ["asked", "submitted", "started"]
 SUM_FIELDS = [*COMPLETION_FIELDS, *FIGURE_FIELDS]
+# What makes a row one group and one thing (with its cycle).
+KEY_FIELDS = [
+    "place",
+    "place_id",
+    "directorate_id",
+    "cut",
+    "tier_id",
+    "role_profile_id",
+    "subject",
+    "subject_id",
+]
 
 
 class Place(models.TextChoices):
@@ -79,20 +90,7 @@ class PublishedFigure(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "cycle",
-                    "place",
-                    "place_id",
-                    "directorate_id",
-                    "cut",
-                    "tier_id",
-                    "role_profile_id",
-                    "subject",
-                    "subject_id",
-                ],
-                name="published_figure_unique",
-            ),
+            models.UniqueConstraint(fields=["cycle", *KEY_FIELDS], name="published_figure_unique"),
         ]
         indexes = [
             # One directorate's teams (a heatmap) or one team's rows.

@@ -48,6 +48,7 @@ COLUMNS = [
     "started",
     "people",
 ]
+GROUP_POSITIONS = {name: COLUMNS.index(column) for name, column in GROUP_FIELDS.items()}
 PEOPLE, RATINGS, AT_TARGET, GAP_SUM = range(4)
 LEVEL_START = FIGURE_FIELDS.index("level_0")
 
@@ -154,7 +155,7 @@ def _key(row: tuple[Any, ...], group_by: tuple[str, ...]) -> tuple[Any, ...]:
         if name in SUBJECT_KEYS and row[1] == Subject.EVERY_SKILL.value:
             values.append(None)
         else:
-            values.append(row[COLUMNS.index(GROUP_FIELDS[name])] or None)
+            values.append(row[GROUP_POSITIONS[name]] or None)
     return tuple(values)
 
 

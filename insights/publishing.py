@@ -30,10 +30,11 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.models import Assessment, AssessmentChange, Cycle, Rating
+from assessments.models import Assessment, AssessmentChange, Rating
 from assessments.ratings import COUNTED
 from insights.models import (
     FIGURE_FIELDS,
+    KEY_FIELDS,
     MAX_LEVEL,
     SUM_FIELDS,
     Contribution,
@@ -287,18 +288,6 @@ def apply(cycle_id: int, assessment_ids: Iterable[int]) -> int:
     return len(changed)
 
 
-KEY_FIELDS = [
-    "place",
-    "place_id",
-    "directorate_id",
-    "cut",
-    "tier_id",
-    "role_profile_id",
-    "subject",
-    "subject_id",
-]
-
-
 def _write_rows(
     cycle_id: int, deltas: dict[Key, list[int]], touched: dict[Key, list[int]], seq: int
 ) -> None:
@@ -423,13 +412,3 @@ def rebuild(*, cycle_id: int, batch: int = BATCH, fresh: bool = False) -> int:
         with transaction.atomic():
             changed += apply(cycle_id, ids[start : start + batch])
     return changed
-
-
-def rebuild_all() -> dict[str, int]:
-    """Rebuild every open and closed cycle, then apply what waits in the outbox; returns how many
-    assessments changed the figures per cycle name."""
-    result = {}
-    for cycle in Cycle.objects.exclude(state=Cycle.State.DRAFT).order_by("opens_on", "pk"):
-        result[cycle.name] = rebuild(cycle_id=cycle.pk)
-    apply_changes()
-    return result
