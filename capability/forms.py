@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
 from capability.validation import MAX_DESCRIPTOR_LENGTH, MAX_NAME_LENGTH
+from common.files import JsonUnreadable, read_json
 from common.forms import GovukForm, read_uploaded_text
 
 
@@ -146,11 +146,9 @@ class FrameworkImportForm(GovukForm):
     def clean_file(self) -> dict:
         text = read_uploaded_text(self.cleaned_data["file"], "json", "JSON")
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                f"The selected file is not valid JSON: {error.msg} on line {error.lineno}"
-            ) from error
+            data = read_json(text)
+        except JsonUnreadable as error:
+            raise forms.ValidationError(f"The selected file cannot be used: {error}") from error
         if not isinstance(data, dict):
             raise forms.ValidationError("The selected file must hold one framework object")
         return data

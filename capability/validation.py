@@ -5,8 +5,6 @@ They only read. services.py calls them before it writes anything, so bad input c
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from capability.models import Framework
+from common.files import RowError, read_csv
 
 MAX_DESCRIPTOR_LENGTH = 1000
 MAX_NAME_LENGTH = 200
@@ -21,15 +20,6 @@ MAX_TEXT = 10_000
 # PositiveSmallIntegerField holds 0 to 32767 on every database.
 MAX_NUMBER = 32767
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"Line {self.line}: {self.message}"
 
 
 def _missing(item: Any, keys: tuple[str, ...], where: str) -> list[str]:
@@ -211,11 +201,10 @@ def _first_present(header: list[str], choices: tuple[str, ...]) -> str | None:
 
 
 def read_skill_rows(framework: Framework, text: str) -> tuple[list[SkillRow], list[RowError]]:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [column.strip().lower() for column in next(reader)]
-    except StopIteration:
-        return [], [RowError(1, "the file is empty")]
+    table = read_csv(text)
+    header = table.header
+    if not header:
+        return [], table.errors
     levels = list(framework.levels.filter(number__gt=0).order_by("number"))
     name_column = _first_present(header, NAME_COLUMNS)
     description_column = _first_present(header, DESCRIPTION_COLUMNS)
@@ -229,18 +218,10 @@ def read_skill_rows(framework: Framework, text: str) -> tuple[list[SkillRow], li
     existing_names = {name.lower() for name in framework.skills.values_list("name", flat=True)}
     seen: dict[str, int] = {}
     rows: list[SkillRow] = []
-    errors: list[RowError] = []
-    last_line = reader.line_num
-    for values in reader:
-        line, last_line = last_line + 1, reader.line_num
-        if not any(value.strip() for value in values):
-            continue
+    errors: list[RowError] = list(table.errors)
+    for csv_row in table.rows:
+        line, values = csv_row.line, csv_row.values
         row_errors: list[str] = []
-        if len(values) != len(header):
-            errors.append(
-                RowError(line, f"the row has {len(values)} values but the header has {len(header)}")
-            )
-            continue
         name = values[position[name_column]].strip()
         slug = slugify(name)[:100]
         if not name:
@@ -270,4 +251,4 @@ def read_skill_rows(framework: Framework, text: str) -> tuple[list[SkillRow], li
             rows.append(SkillRow(line, name, slug, description, descriptors))
     if not rows and not errors:
         errors.append(RowError(2, "the file has no skills in it"))
-    return rows, errors
+    return rows, sorted(errors, key=lambda error: error.line)

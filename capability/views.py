@@ -31,6 +31,7 @@ from capability.services import (
     skill_update,
 )
 from common import roles
+from common.exports import as_download, attachment_filename
 from common.forms import file_problems_message
 
 # Reading the framework ---------------------------------------------------------------------------
@@ -288,9 +289,10 @@ def export_view(request: HttpRequest, framework_id: int) -> HttpResponse:
         json.dumps(data, indent=2, ensure_ascii=False) + "\n",
         content_type="application/json; charset=utf-8",
     )
-    filename = f"framework-{framework.version}.json".replace('"', "")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # The version is typed by a head of digital: slugified, a line break cannot reach the header.
+    return as_download(
+        response, attachment_filename("framework", framework.version, extension="json")
+    )
 
 
 @roles.head_of_digital_required

@@ -8,6 +8,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 
+from common.files import MAX_UPLOAD_BYTES
+
 
 class GovukFormMixin:
     """Adds the crispy-forms-gds helper; the template puts the error summary above the form."""
@@ -27,9 +29,6 @@ class GovukFormMixin:
 
 class GovukForm(GovukFormMixin, forms.Form):
     pass
-
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def read_uploaded_text(upload: Any, extension: str, kind: str) -> str:

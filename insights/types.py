@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from capability.models import CapabilityArea, Skill
@@ -57,6 +58,13 @@ class Figure:
         if self.suppressed or self.value is None:
             return self.display(places, suffix)
         return f"{self.value:+.{places}f}{suffix}"
+
+    def rounded(self, places: int = 0) -> Decimal | None:
+        """The number display() shows, rounded the same way, for downloads; None where
+        display() gives a reason instead of a number."""
+        if self.suppressed or self.value is None:
+            return None
+        return Decimal(f"{self.value:.{places}f}")
 
     @property
     def level_change_text(self) -> str:

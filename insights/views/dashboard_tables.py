@@ -1,14 +1,15 @@
-"""Tables for the gap dashboards: cells, heat colours, the table builders and the CSV export.
+"""Tables for the gap dashboards: cells, heat colours, the table builders and the downloads.
 
-Each table is built once as rows of text, and the same rows are rendered in the page or, with
-?format=csv&table=<name>, as a CSV file, so an export always shows the page's figures with the
-page's suppression and filters.
+Each table is built once, and the same rows are rendered in the page or, with
+?format=csv (or xlsx) &table=<name>, as a file, so a download always shows the page's figures
+with the page's suppression and filters. In a download each number is a number in its own
+column (empty where the page gives a reason instead), and the reasons go in a Notes column.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,9 +17,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import slugify
 
 from capability.models import Tier
+from common import exports
+from common.exports import FileFormat, Number, Value
 from insights import gaps
 from insights.gaps import Figure
 
@@ -44,6 +46,10 @@ class Cell:
     href: str = ""
     numeric: bool = False
     header: bool = False
+    # For downloads: the number the text shows (None where the text gives a reason instead)...
+    value: Number | None = None
+    # ...or, where one cell shows several things ("1 (gap 1)"), a value per download column.
+    export: tuple[Value, ...] | None = None
 
     def html(self) -> str:
         """The cell's markup (escaped), built once here rather than by template tags per cell."""
@@ -59,6 +65,18 @@ class Cell:
             classes += f" {escape(self.heat)}"
         return f'<td class="{classes}">{text}</td>'
 
+    def export_values(self) -> tuple[Value, ...]:
+        if self.export is not None:
+            return self.export
+        return (self.value,) if self.numeric else (self.text,)
+
+    @property
+    def note(self) -> str:
+        """Why a numeric cell has no number ("fewer than 5 responses"), for a download's notes."""
+        if self.numeric and self.text and all(v is None for v in self.export_values()):
+            return self.text
+        return ""
+
 
 @dataclass
 class Table:
@@ -67,10 +85,30 @@ class Table:
     head: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     csv_url: str = ""
+    xlsx_url: str = ""
+    # A download's column headings where they differ from the page's: units, split columns.
+    export_head: list[str] | None = None
 
     def body(self) -> list[SafeString]:
-        """Each row's cells as markup, for the page (the CSV uses `rows`)."""
+        """Each row's cells as markup, for the page (downloads use `rows`)."""
         return [mark_safe("".join(cell.html() for cell in row)) for row in self.rows]
+
+    def download_head(self) -> list[str]:
+        return [*(self.export_head or self.head), "Notes"]
+
+    def download_rows(self) -> list[list[Value]]:
+        """Each row as numbers and text, one value a column, with the reasons for any missing
+        numbers in the last column ("Data: fewer than 5 responses")."""
+        result = []
+        for row in self.rows:
+            values: list[Value] = []
+            notes = []
+            for heading, cell in zip(self.head, row, strict=True):
+                values.extend(cell.export_values())
+                if cell.note:
+                    notes.append(f"{heading}: {cell.note}")
+            result.append([*values, "; ".join(notes)])
+        return result
 
 
 def heat_class(mean_gap: Figure) -> str:
@@ -82,39 +120,91 @@ def heat_class(mean_gap: Figure) -> str:
     return f"app-heat app-heat--{band}"
 
 
-def number_cell(text: str) -> Cell:
-    return Cell(text, numeric=True)
+def number_cell(text: str, value: Number | None) -> Cell:
+    return Cell(text, numeric=True, value=value)
+
+
+def figure_cell(figure: Figure, places: int = 0, suffix: str = "") -> Cell:
+    return number_cell(figure.display(places, suffix), figure.rounded(places))
+
+
+def change_cell(figure: Figure, places: int = 0, suffix: str = "") -> Cell:
+    return number_cell(figure.display_change(places, suffix), figure.rounded(places))
 
 
 def gap_cell(mean_gap: Figure) -> Cell:
-    return Cell(mean_gap.display(2), heat=heat_class(mean_gap), numeric=True)
+    return Cell(
+        mean_gap.display(2), heat=heat_class(mean_gap), numeric=True, value=mean_gap.rounded(2)
+    )
 
 
-def _with_csv_links(request: HttpRequest, tables: list[Table]) -> None:
+def people_cell(text: str, people: int, hidden: bool) -> Cell:
+    """A count of people, or "not shown" where the figures beside it are hidden."""
+    return number_cell(text, None if hidden else people)
+
+
+# --- Downloads ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Download:
+    """What a page's downloads cover, named in each file's name and its first rows."""
+
+    page: str  # "org-dashboard"
+    cycle: str
+    filters: tuple[tuple[str, str], ...] = ()  # ("Directorate", "Digital services"), ...
+
+    def filename(self, table: Table, file_format: FileFormat) -> str:
+        filter_parts = [part for pair in self.filters for part in pair]
+        return exports.attachment_filename(
+            self.page, self.cycle, *filter_parts, table.name, extension=file_format
+        )
+
+    def preamble(self, table: Table) -> list[tuple[str, str]]:
+        filters = "; ".join(f"{label}: {name}" for label, name in self.filters)
+        return [("Table", table.caption), ("Cycle", self.cycle), ("Filters", filters or "None")]
+
+
+def requested_format(request: HttpRequest) -> FileFormat | None:
+    chosen = request.GET.get("format")
+    return next((known for known in exports.FORMATS if known == chosen), None)
+
+
+def table_download(table: Table, download: Download, file_format: FileFormat) -> HttpResponse:
+    return exports.download_response(
+        file_format,
+        filename=download.filename(table, file_format),
+        head=table.download_head(),
+        rows=table.download_rows(),
+        preamble=download.preamble(table),
+        title=table.caption,
+    )
+
+
+def _with_download_links(request: HttpRequest, tables: list[Table]) -> None:
     for table in tables:
         query = request.GET.copy()
-        query["format"], query["table"] = "csv", table.name
+        query["table"] = table.name
+        query["format"] = "csv"
         table.csv_url = f"{request.path}?{query.urlencode()}"
+        query["format"] = "xlsx"
+        table.xlsx_url = f"{request.path}?{query.urlencode()}"
 
 
-def csv_response(table: Table, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{table.name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(table.head)
-    writer.writerows([cell.text for cell in row] for row in table.rows)
-    return response
-
-
-def page_or_csv(
-    request: HttpRequest, template: str, tables: list[Table], context: dict[str, Any], name: str
+def page_or_download(
+    request: HttpRequest,
+    template: str,
+    tables: list[Table],
+    context: dict[str, Any],
+    download: Download,
 ) -> HttpResponse:
-    if request.GET.get("format") == "csv":
+    file_format = requested_format(request)
+    if file_format is not None:
         table = next((table for table in tables if table.name == request.GET.get("table")), None)
         if table is None:
             raise Http404("No such table")
-        return csv_response(table, slugify(name))
-    _with_csv_links(request, tables)
+        return table_download(table, download, file_format)
+    _with_download_links(request, tables)
     context["tables"] = {table.name: table for table in tables}
     return render(request, template, context)
 
@@ -136,24 +226,26 @@ def headline_table(figures: dict[str, Any]) -> Table:
         "headline",
         "Headline figures",
         ["Measure", "This cycle", "Change since the previous cycle"],
+        export_head=["Measure", "Unit", "This cycle", "Change since the previous cycle"],
     )
-    for label, key, places, suffix, change_suffix in (
-        ("Completion", "completion", 0, "%", " percentage points"),
-        ("Ratings at or above target", "share_at_target", 0, "%", " percentage points"),
-        ("Mean gap (levels)", "mean_gap", 2, "", ""),
+    percent = "% (change in percentage points)"
+    for label, key, places, suffix, change_suffix, unit in (
+        ("Completion", "completion", 0, "%", " percentage points", percent),
+        ("Ratings at or above target", "share_at_target", 0, "%", " percentage points", percent),
+        ("Mean gap (levels)", "mean_gap", 2, "", "", "levels"),
     ):
         table.rows.append(
             [
-                Cell(label, header=True),
-                number_cell(figures[key].display(places, suffix)),
-                number_cell(figures[f"change_{key}"].display_change(places, change_suffix)),
+                Cell(label, header=True, export=(label, unit)),
+                figure_cell(figures[key], places, suffix),
+                change_cell(figures[f"change_{key}"], places, change_suffix),
             ]
         )
     table.rows.append(
         [
-            Cell("People assessed", header=True),
-            number_cell(str(figures["submitted"])),
-            number_cell(""),
+            Cell("People assessed", header=True, export=("People assessed", "people")),
+            number_cell(str(figures["submitted"]), figures["submitted"]),
+            number_cell("", None),
         ]
     )
     return table
@@ -178,7 +270,7 @@ def heatmap_table(
         table.rows.append(
             [
                 Cell(row.label, header=True, href=href),
-                number_cell(row.people_text),
+                people_cell(row.people_text, row.people, row.people_suppressed),
                 *(gap_cell(row.areas[item.area.pk].mean_gap) for item in areas),
             ]
         )
@@ -198,15 +290,17 @@ def area_table(areas: list[gaps.AreaFigure]) -> Table:
             "Change (levels)",
         ],
     )
+    table.export_head = [*table.head]
+    table.export_head[2] = "Ratings at or above target (%)"
     for item in areas:
         table.rows.append(
             [
                 Cell(item.area.name, header=True),
-                number_cell(item.people_text),
-                number_cell(item.share_at_target.display(0, "%")),
-                number_cell(item.change_share_at_target.display_change(0)),
+                people_cell(item.people_text, item.people, item.suppressed),
+                figure_cell(item.share_at_target, 0, "%"),
+                change_cell(item.change_share_at_target, 0),
                 gap_cell(item.mean_gap),
-                number_cell(item.change_mean_gap.display_change(2)),
+                change_cell(item.change_mean_gap, 2),
             ]
         )
     return table
@@ -221,6 +315,7 @@ def biggest_gaps_table(request: HttpRequest, by_tier: dict[Tier, list[gaps.Skill
     for tier, items in by_tier.items():
         for item in items:
             href = reverse("insights:organisation_skill", args=[item.skill.pk])
+            levels_short = f"{item.mean_gap.value * item.people:.0f}"
             table.rows.append(
                 [
                     Cell(tier.name),
@@ -229,10 +324,10 @@ def biggest_gaps_table(request: HttpRequest, by_tier: dict[Tier, list[gaps.Skill
                         header=True,
                         href=href + query_string(request, tier=tier.pk),
                     ),
-                    number_cell(item.people_text),
+                    people_cell(item.people_text, item.people, item.suppressed),
                     gap_cell(item.mean_gap),
-                    number_cell(f"{item.mean_gap.value * item.people:.0f}"),
-                    number_cell(item.change_mean_gap.display_change(2)),
+                    number_cell(levels_short, Decimal(levels_short)),
+                    change_cell(item.change_mean_gap, 2),
                 ]
             )
     return table
@@ -253,16 +348,18 @@ def skill_figures_table(
             "Change (levels)",
         ],
     )
+    table.export_head = [*table.head]
+    table.export_head[3] = "At or above target (%)"
     for item in items:
         href = reverse("insights:organisation_skill", args=[item.skill.pk]) + link_query
         table.rows.append(
             [
                 Cell(item.skill.name, header=True, href=href),
                 Cell(item.skill.area.name),
-                number_cell(item.people_text),
-                number_cell(item.share_at_target.display(0, "%")),
+                people_cell(item.people_text, item.people, item.suppressed),
+                figure_cell(item.share_at_target, 0, "%"),
                 gap_cell(item.mean_gap),
-                number_cell(item.change_mean_gap.display_change(2)),
+                change_cell(item.change_mean_gap, 2),
             ]
         )
     return table

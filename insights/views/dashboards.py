@@ -1,11 +1,12 @@
 """Gap dashboards: the organisation's (heads of digital, leadership) and a line manager's team.
 
-Every figure comes from insights; the tables and their CSV export are built in
-gaps.views.dashboard_tables.
+Every figure comes from insights; the tables and their CSV and .xlsx downloads are built in
+insights.views.dashboard_tables.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -13,7 +14,6 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.text import slugify
 
 from assessments.models import Cycle
 from capability.models import Level, RoleProfile, Skill, Tier
@@ -25,17 +25,20 @@ from insights.gaps import Filters
 from insights.views.dashboard_tables import (
     HEAT_LEGEND,
     Cell,
+    Download,
     Table,
     area_table,
     biggest_gaps_table,
-    csv_response,
+    figure_cell,
     gap_cell,
     headline_table,
     heatmap_table,
     number_cell,
-    page_or_csv,
+    page_or_download,
     query_string,
+    requested_format,
     skill_figures_table,
+    table_download,
 )
 from people.models import Directorate, StaffProfile, Team
 
@@ -105,6 +108,13 @@ def _filters(request: HttpRequest, cycle: Cycle, **fixed: Any) -> tuple[Filters,
     return filters, form
 
 
+def _chosen_filters(form: DashboardFilterForm) -> tuple[tuple[str, str], ...]:
+    """The filters chosen in the form, as (label, name), for a download's name and first rows."""
+    chosen = getattr(form, "cleaned_data", {}) if form.is_bound else {}
+    labels = (("directorate", "Directorate"), ("tier", "Tier"), ("role", "Role"))
+    return tuple((label, chosen[key].name) for key, label in labels if chosen.get(key))
+
+
 def _no_cycle(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/no_cycle.html")
 
@@ -130,11 +140,13 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
         "areas": lambda: area_table(areas()),
         "biggest_gaps": lambda: biggest_gaps_table(request, biggest()),
     }
-    if request.GET.get("format") == "csv":  # build only the table asked for
+    download = Download("org-dashboard", cycle.name, _chosen_filters(form))
+    file_format = requested_format(request)
+    if file_format is not None:  # build only the table asked for
         builder = builders.get(request.GET.get("table", ""))
         if builder is None:
             raise Http404("No such table")
-        return csv_response(builder(), slugify(f"gaps {cycle}"))
+        return table_download(builder(), download, file_format)
     area_chart = bar_chart(
         chart_id="area-chart",
         title=f"Ratings at or above target by capability area, {cycle.name}",
@@ -164,7 +176,7 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
     context["as_at"] = gaps.earliest_as_at(
         [figures(), *areas(), *heat_rows(), *(item for row in biggest().values() for item in row)]
     )
-    return page_or_csv(request, "insights/organisation.html", tables, context, f"gaps {cycle}")
+    return page_or_download(request, "insights/organisation.html", tables, context, download)
 
 
 @roles.organisation_view_required
@@ -189,7 +201,8 @@ def organisation_team(request: HttpRequest, team_id: int) -> HttpResponse:
         "back_url": reverse("insights:organisation_dashboard")
         + query_string(request, directorate=team.directorate_id),
     }
-    return page_or_csv(request, "insights/team_skills.html", tables, context, team.name)
+    download = Download("org-dashboard", cycle.name, (("Team", team.name), *_chosen_filters(form)))
+    return page_or_download(request, "insights/team_skills.html", tables, context, download)
 
 
 @roles.organisation_view_required
@@ -212,16 +225,21 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
         "distribution",
         f"{skill.name}: people at each level",
         ["Level", "People", "Share of people"],
+        export_head=["Level", "People", "Share of people (%)"],
     )
     chart = None
     if item.distribution is not None and item.people:
         bars = []
         for number, count in item.distribution.items():
             label = f"{number} {level_names.get(number, '')}".strip()
-            share = f"{100 * count / item.people:.0f}%"
+            share = f"{100 * count / item.people:.0f}"
             bars.append(Bar(label=label, value=count, value_text=str(count)))
             table.rows.append(
-                [Cell(label, header=True), number_cell(str(count)), number_cell(share)]
+                [
+                    Cell(label, header=True),
+                    number_cell(str(count), count),
+                    number_cell(f"{share}%", Decimal(share)),
+                ]
             )
         chart = bar_chart(
             chart_id="distribution-chart",
@@ -230,7 +248,11 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
         )
     else:
         table.rows.append(
-            [Cell("All levels", header=True), number_cell(item.mean_gap.display()), number_cell("")]
+            [
+                Cell("All levels", header=True),
+                Cell(item.mean_gap.display(), numeric=True),  # why there is no distribution
+                number_cell("", None),
+            ]
         )
     context = {
         "cycle": cycle,
@@ -241,7 +263,9 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
         "chart": chart,
         "as_at": item.as_at,
     }
-    return page_or_csv(request, "insights/skill.html", [table], context, item.skill.name)
+    scope = (("Skill", item.skill.name), *((("Team", team.name),) if team else ()))
+    download = Download("org-dashboard", cycle.name, (*scope, *_chosen_filters(form)))
+    return page_or_download(request, "insights/skill.html", [table], context, download)
 
 
 # --- Team dashboard -----------------------------------------------------------------------
@@ -258,10 +282,13 @@ def _manager_for(request: HttpRequest, manager_id: int | None) -> StaffProfile |
     return own if own is not None and own.active else None
 
 
-def _level_text(rating: gaps.PersonRating | None) -> str:
+def _level_cell(rating: gaps.PersonRating | None) -> Cell:
+    """The level used and the gap, "2 (gap 0)": in a download, a level column and a gap column."""
     if rating is None:
-        return "not rated"
-    return f"{rating.level} (gap {rating.gap})"
+        return Cell("not rated", numeric=True, export=(None, None))
+    return Cell(
+        f"{rating.level} (gap {rating.gap})", numeric=True, export=(rating.level, rating.gap)
+    )
 
 
 @roles.line_manager_required
@@ -283,11 +310,22 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
         "people",
         "Each person",
         ["Name", "Assessment", "Skills at or above target", "Levels short in all"],
+        export_head=[
+            "Name",
+            "Assessment",
+            "Skills at or above target",
+            "Skills rated",
+            "Levels short in all",
+        ],
     )
     levels_table = Table(
         "levels",
         "Level used and gap for each person and skill",
         ["Name", *(skill.name for skill in skills)],
+        export_head=[
+            "Name",
+            *(f"{skill.name}: {part}" for skill in skills for part in ("level used", "gap")),
+        ],
     )
     for row in people:
         rated, at_target = len(row.ratings), row.at_target
@@ -295,20 +333,31 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
             [
                 Cell(row.person.user.full_name, header=True),
                 Cell(row.status or "Not started"),
-                number_cell(f"{at_target} of {rated}" if rated else "none rated"),
-                number_cell(str(row.total_gap) if rated else ""),
+                Cell(
+                    f"{at_target} of {rated}" if rated else "none rated",
+                    numeric=True,
+                    export=(at_target if rated else None, rated),
+                ),
+                number_cell(str(row.total_gap) if rated else "", row.total_gap if rated else None),
             ]
         )
         levels_table.rows.append(
             [
                 Cell(row.person.user.full_name, header=True),
-                *(number_cell(_level_text(row.ratings.get(skill.pk))) for skill in skills),
+                *(_level_cell(row.ratings.get(skill.pk)) for skill in skills),
             ]
         )
     skills_table = Table(
         "skills",
         "Your team's figures by skill",
         ["Skill", "Capability area", "People", "At or above target", "Mean gap (levels)"],
+        export_head=[
+            "Skill",
+            "Capability area",
+            "People",
+            "At or above target (%)",
+            "Mean gap (levels)",
+        ],
     )
     for skill in skills:
         item = figures[skill.pk]
@@ -316,8 +365,8 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
             [
                 Cell(skill.name, header=True),
                 Cell(skill.area.name),
-                number_cell(str(item.people)),
-                number_cell(item.share_at_target.display(0, "%")),
+                number_cell(str(item.people), item.people),
+                figure_cell(item.share_at_target, 0, "%"),
                 gap_cell(item.mean_gap),
             ]
         )
@@ -329,11 +378,11 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
         "legend": HEAT_LEGEND,
         "threshold": gaps.threshold(),
     }
-    name = f"team {manager.user.full_name if manager else ''} {cycle}"
-    return page_or_csv(
+    scope = (("Line manager", manager.user.full_name),) if manager else ()
+    return page_or_download(
         request,
         "insights/team.html",
         [people_table, skills_table, levels_table],
         context,
-        name,
+        Download("team-dashboard", cycle.name, scope),
     )

@@ -32,8 +32,10 @@ def cycle(framework):
 
 
 def rows_of(response) -> list[list[str]]:
+    """The CSV's header and rows, after the preamble (cycle, filters) and its blank row."""
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    return rows[rows.index([]) + 1 :]
 
 
 # --- Who may see what ----------------------------------------------------------------------
@@ -152,7 +154,7 @@ def test_the_headline_gives_changes_in_percentage_points(client_for, head, frame
 
     rows = rows_of(client_for(head).get(ORGANISATION, {"format": "csv", "table": "headline"}))
 
-    assert ["Ratings at or above target", "80%", "+40 percentage points"] in rows
+    assert ["Ratings at or above target", "% (change in percentage points)", "80", "40", ""] in rows
 
 
 def test_a_small_directorate_shows_fewer_than_5_responses(client_for, head, cycle):
@@ -210,7 +212,7 @@ def test_the_headline_shows_change_since_the_previous_cycle(client_for, head, fr
 
     rows = rows_of(client_for(head).get(ORGANISATION, {"format": "csv", "table": "headline"}))
 
-    assert ["Mean gap (levels)", "1.00", "-1.00"] in rows
+    assert ["Mean gap (levels)", "levels", "1.00", "-1.00", ""] in rows
     assert "Changes are since 2025 Q4" in client_for(head).get(ORGANISATION).content.decode()
 
 
@@ -230,10 +232,22 @@ def test_the_csv_has_the_same_figures_as_the_page(client_for, head, cycle):
     page = client.get(ORGANISATION).content.decode()
     rows = rows_of(client.get(ORGANISATION, {"format": "csv", "table": "heatmap"}))
 
-    assert rows[0] == ["Directorate", "People assessed", "Data", "Security"]
+    assert rows[0] == ["Directorate", "People assessed", "Data", "Security", "Notes"]
     # Everyone minus Resources would be Tiny's one person, so Resources is hidden as well.
-    assert rows[1] == ["Resources", "not shown", "hidden to protect a small group", "no responses"]
-    assert rows[2] == ["Tiny", "not shown", "fewer than 5 responses", "no responses"]
+    assert rows[1] == [
+        "Resources",
+        "",
+        "",
+        "",
+        "People assessed: not shown; Data: hidden to protect a small group; Security: no responses",
+    ]
+    assert rows[2] == [
+        "Tiny",
+        "",
+        "",
+        "",
+        "People assessed: not shown; Data: fewer than 5 responses; Security: no responses",
+    ]
     for cell in ("hidden to protect a small group", "fewer than 5 responses"):
         assert cell in page
 
@@ -249,7 +263,15 @@ def test_the_team_drill_down_lists_each_skill(client_for, head, framework, cycle
     url = reverse("insights:organisation_team", args=[team.pk])
     rows = rows_of(client_for(head).get(url, {"format": "csv", "table": "skills"}))
 
-    assert ["All staff skill 0", "Data", "5", "60%", "0.60", "no responses"] in rows
+    assert [
+        "All staff skill 0",
+        "Data",
+        "5",
+        "60",
+        "0.60",
+        "",
+        "Change (levels): no responses",
+    ] in rows
 
 
 def test_the_skill_drill_down_draws_the_distribution_with_a_table(
@@ -264,7 +286,7 @@ def test_the_skill_drill_down_draws_the_distribution_with_a_table(
     assert '<svg class="app-chart"' in page
     assert 'role="img" aria-labelledby="distribution-chart-title"' in page
     assert '<title id="distribution-chart-title">All staff skill 0: number of people' in page
-    assert ["1 Awareness", "2", "40%"] in rows
+    assert ["1 Awareness", "2", "40", ""] in rows
 
 
 def test_the_skill_drill_down_hides_a_small_groups_distribution(
@@ -300,8 +322,9 @@ def test_a_manager_sees_each_direct_report_with_levels_and_gaps(
     assert "Your team's gaps" in page
     assert "Alice Adams" in page and "Bob Brown" in page
     assert "Charlie Clark" not in page
-    assert ["Alice Adams", "1 (gap 1)"] in levels
-    assert ["Bob Brown", "not rated"] in levels
+    assert levels[0][1:3] == ["All staff skill 0: level used", "All staff skill 0: gap"]
+    assert ["Alice Adams", "1", "1", ""] in levels
+    assert ["Bob Brown", "", "", "All staff skill 0: not rated"] in levels
 
 
 def test_a_managers_team_figures_are_shown_however_small(
@@ -313,7 +336,7 @@ def test_a_managers_team_figures_are_shown_however_small(
 
     rows = rows_of(client_for(manager).get(TEAM, {"format": "csv", "table": "skills"}))
 
-    assert rows[1][:5] == ["All staff skill 0", "Data", "2", "50%", "1.00"]
+    assert rows[1][:5] == ["All staff skill 0", "Data", "2", "50", "1.00"]
 
 
 def test_a_managers_team_figures_cover_only_their_direct_reports(
@@ -325,7 +348,7 @@ def test_a_managers_team_figures_cover_only_their_direct_reports(
 
     rows = rows_of(client_for(manager).get(TEAM, {"format": "csv", "table": "skills"}))
 
-    assert rows[1:] == [["All staff skill 0", "Data", "2", "50%", "1.00"]]
+    assert rows[1:] == [["All staff skill 0", "Data", "2", "50", "1.00", ""]]
 
 
 def test_the_dashboards_use_the_same_number_of_queries_for_10_and_100_people(

@@ -240,7 +240,7 @@ def test_importing_malformed_json_says_so(client_for, head, published):
         reverse("capability:import_json"), {"file": upload("f.json", b'{"name": ')}
     )
     page = response.content.decode()
-    assert "The selected file is not valid JSON" in page
+    assert "The selected file cannot be used: it is not valid JSON" in page
     assert Framework.objects.count() == 1
 
 

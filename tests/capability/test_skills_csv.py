@@ -111,7 +111,7 @@ def test_a_name_without_letters_or_numbers_is_reported(draft):
 
 def test_a_row_with_the_wrong_number_of_values_is_reported(draft):
     text = HEADER + "Short row,Desc,a\n"
-    assert errors_for(draft, text) == ["Line 2: the row has 3 values but the header has 6"]
+    assert errors_for(draft, text) == ["Line 2: the row has 3 values but the header row has 6"]
 
 
 def test_every_bad_row_is_reported_and_nothing_is_written(draft):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from capability.services import STARTER_FRAMEWORK, FrameworkDataInvalid, framework_install
+from common.files import JsonUnreadable, read_json
 
 
 class Command(BaseCommand):
@@ -22,11 +22,13 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         path = Path(str(options["path"]))
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = read_json(path.read_text(encoding="utf-8-sig"))
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from error
-        except json.JSONDecodeError as error:
-            raise CommandError(f"{path} is not valid JSON: {error}") from error
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{path} is not UTF-8 text") from error
+        except JsonUnreadable as error:
+            raise CommandError(f"{path} cannot be loaded: {error}") from error
         if not isinstance(data, dict):
             raise CommandError(f"{path} must hold a JSON object")
         try:
