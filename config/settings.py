@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.middleware.PrivatePagesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -101,7 +102,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "people.auth.EmailBackend",
 ]
 # Argon2 is the hasher Django recommends; PBKDF2 costs about 0.5 s of CPU per sign-in on a
 # 2-core server, which dominates when many staff sign in at once. Older hashes still verify and
@@ -128,7 +129,15 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# django-axes: lock an account out for an hour after 5 failures from one address.
+# A proxy that terminates TLS (BEHIND_PROXY) is trusted for X-Forwarded-Proto and for the
+# client's address in X-Forwarded-For; TRUSTED_PROXY_COUNT is how many proxies append to it.
+# Only set these when the app cannot be reached except through the proxy.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1) if BEHIND_PROXY else 0
+
+# django-axes: lock an account out for an hour after 5 failures from one address. Only that
+# account from that address is locked, so nobody can lock a colleague out from elsewhere; a
+# completed password reset unlocks it (people.auth_views).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -136,6 +145,15 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The sign-in form names its email field "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count under the lower-case email, so changing its case does not evade the lock.
+AXES_USERNAME_CALLABLE = "people.auth.axes_username"
+# Behind the proxy, REMOTE_ADDR is the proxy's: without this every failure would count against
+# one address, and five of them would lock the account out from everywhere.
+AXES_CLIENT_IP_CALLABLE = "people.auth.client_ip_address"
+
+# Reset links asked for in an hour, per email address and per client address.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 5)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 20)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -179,8 +197,20 @@ SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000")
 # statement, privacy notice). Unset: the pages say to contact the organisation's digital team.
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL")
 
-# Celery: with no REDIS_URL every task runs at once, in the caller's process.
 REDIS_URL = env_str("REDIS_URL")
+# The cache holds rate-limit counts, which must be shared by every web worker: Redis when there
+# is one, otherwise each process's own memory (development and tests).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "cache",
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Celery: with no REDIS_URL every task runs at once, in the caller's process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -211,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
     "rebuild-open-cycle-figures": {
         "task": "insights.tasks.rebuild_open_cycles",
         "schedule": crontab(hour=5, minute=30),
+    },
+    # Delete sessions that have expired: nothing else removes them from the session table.
+    "daily-session-housekeeping": {
+        "task": "people.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=4, minute=0),
     },
     # The organisation report for each cycle that has closed and has none yet.
     "queue-closed-cycle-reports": {
@@ -245,7 +280,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = False
-if env_bool("BEHIND_PROXY", default=False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a decision for each organisation's domain, not for this product.

@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
-from people.forms import ChooseNewPasswordForm, ResetPasswordForm, SignInForm
+from people.auth_views import ChooseNewPasswordView, ResetPasswordView
+from people.forms import SignInForm
 
 admin.site.site_header = "Digital capability self-assessment: administration"
 admin.site.site_title = "Capability administration"
@@ -19,7 +20,7 @@ auth_patterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=ResetPasswordForm),
+        ResetPasswordView.as_view(),
         name="password_reset",
     ),
     path(
@@ -29,7 +30,7 @@ auth_patterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=ChooseNewPasswordForm),
+        ChooseNewPasswordView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -136,3 +136,53 @@ class StaffProfile(models.Model):
     def has_active_line_manager(self) -> bool:
         manager = self.line_manager
         return manager is not None and manager.active and manager.user.is_active
+
+
+class PeopleImport(models.Model):
+    """One upload of an HR file: previewed first, then applied (or abandoned), kept as a record.
+
+    The file's text is held only while the import waits for confirmation, then cleared: the
+    record keeps who, when, which file (name and SHA-256) and what changed."""
+
+    class Mode(models.TextChoices):
+        ADD = "add", "Add or update these people"
+        FULL = "full", "This is our full HR extract"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Waiting for confirmation"
+        APPLIED = "applied", "Imported"
+
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    text = models.TextField(blank=True)
+    imported_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="people_imports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    reactivated = models.PositiveIntegerField(default=0)
+    deactivated = models.PositiveIntegerField(default=0)
+    deactivated_people = models.ManyToManyField(
+        StaffProfile, blank=True, related_name="deactivated_by_imports"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_mode_display().lower()})"
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.moved} moved team or manager, "
+            f"{self.reactivated} reactivated, {self.deactivated} marked inactive"
+        )

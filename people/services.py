@@ -1,227 +1,165 @@
-"""Writes to people: the HR import.
+"""Writes to people: the HR import, in two steps, and undoing its deactivations.
 
-The import reads the whole file and checks every row before it writes anything, so a file with one
-bad row changes nothing. Re-importing updates people by email; people missing from the new file are
-marked inactive, never deleted, so their past assessments stay; they can no longer sign in.
+`import_preview` checks the file and keeps it as a PeopleImport waiting for confirmation; it
+changes nobody. `import_apply` works the plan out again (people may have changed since the
+preview), refuses if it differs from what was shown, and writes all of it or nothing. People are
+matched by email. Only a full HR extract marks people missing from it inactive, never deleted, so
+their past assessments stay; they can no longer sign in. The latest import's deactivations can be
+undone.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+import hashlib
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
-from capability.validation import RowError
-from people.models import Directorate, StaffProfile, Team, User
-
-IMPORT_COLUMNS = ("name", "email", "directorate", "team", "job title", "line manager email", "role")
-REQUIRED_VALUES = ("name", "email", "directorate", "team")
-# The longest value each column's database field holds.
-MAX_LENGTHS = {"name": 200, "email": 254, "directorate": 200, "team": 200, "job_title": 200}
+from people.hr_file import ImportPlan, people_count, people_in_service, plan_import, role_lookup
+from people.models import Directorate, PeopleImport, StaffProfile, Team, User
 
 
-class ImportFailed(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} problem(s) in the file")
-        self.errors = errors
+class ImportRefused(Exception):
+    """The import would do something it must not, or something it was not confirmed for."""
 
 
-@dataclass
-class PersonRow:
-    line: int
-    name: str
-    email: str
-    directorate: str
-    team: str
-    job_title: str
-    manager_email: str
-    role: str
+class PlanChanged(ImportRefused):
+    """People changed between the preview and the confirmation."""
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    deactivated: int = 0
-    emails: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"{self.created} people added, {self.updated} updated, "
-            f"{self.deactivated} marked inactive"
-        )
-
-
-def _role_lookup() -> dict[str, object]:
-    """Role profiles of the published framework, by lower-case slug and name."""
-    from capability.models import RoleProfile
-
-    lookup: dict[str, object] = {}
-    for role in RoleProfile.objects.filter(framework__status="published"):
-        lookup[role.slug.lower()] = role
-        lookup[role.name.lower()] = role
-    return lookup
+def import_preview(*, text: str, file_name: str, mode: str, by: User | None) -> PeopleImport:
+    """Check the file (raises ImportFailed) and keep it for confirmation."""
+    plan = plan_import(text=text, mode=mode, importer=by)
+    record = PeopleImport.objects.create(
+        mode=mode,
+        file_name=file_name[:255],
+        file_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text=text,
+        imported_by=by,
+    )
+    _count(record, plan)
+    record.save()
+    return record
 
 
-def _read_rows(text: str) -> tuple[list[PersonRow], list[RowError]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    missing = [column for column in IMPORT_COLUMNS if column not in header]
-    if missing:
-        names = ", ".join(f'"{column}"' for column in missing)
-        return [], [RowError(1, f"the header row is missing the column(s) {names}")]
-    reader.fieldnames = header
-    rows, errors = [], []
-    for record in reader:
-        # DictReader files surplus values under None and fills missing ones with None.
-        if None in record or None in record.values():
-            count = len(header) + len(record.get(None) or []) - list(record.values()).count(None)
-            errors.append(
-                RowError(
-                    reader.line_num,
-                    f"the row has {count} values but the header row has {len(header)}",
-                )
-            )
-            continue
-        values = {key: (value or "").strip() for key, value in record.items()}
-        rows.append(
-            PersonRow(
-                line=reader.line_num,
-                name=values["name"],
-                email=values["email"].lower(),
-                directorate=values["directorate"],
-                team=values["team"],
-                job_title=values["job title"],
-                manager_email=values["line manager email"].lower(),
-                role=values["role"],
-            )
-        )
-    if not rows and not errors:
-        return [], [RowError(2, "the file has a header row but no people")]
-    return rows, errors
+def _count(record: PeopleImport, plan: ImportPlan) -> None:
+    record.added = len(plan.added)
+    record.updated = len(plan.updated)
+    record.moved = len(plan.moved)
+    record.reactivated = len(plan.reactivated)
+    record.deactivated = len(plan.deactivated)
 
 
-def _check_rows(rows: list[PersonRow], roles: dict[str, object]) -> list[RowError]:
-    errors: list[RowError] = []
-    first_line_of: dict[str, int] = {}
-    for row in rows:
-        for column in REQUIRED_VALUES:
-            if not getattr(row, column):
-                errors.append(RowError(row.line, f"{column} is empty"))
-        for attribute, limit in MAX_LENGTHS.items():
-            if len(getattr(row, attribute)) > limit:
-                column = attribute.replace("_", " ")
-                errors.append(RowError(row.line, f"{column} must be {limit} characters or fewer"))
-        if row.email:
-            try:
-                validate_email(row.email)
-            except ValidationError:
-                errors.append(RowError(row.line, f'"{row.email}" is not a valid email address'))
-            if row.email in first_line_of:
-                errors.append(
-                    RowError(
-                        row.line,
-                        f"{row.email} appears twice (first on line {first_line_of[row.email]})",
-                    )
-                )
-            else:
-                first_line_of[row.email] = row.line
-        if row.role and row.role.lower() not in roles:
-            errors.append(
-                RowError(row.line, f'role "{row.role}" is not a role in the published framework')
-            )
-    for row in rows:
-        if not row.manager_email:
-            continue
-        if row.manager_email == row.email:
-            errors.append(RowError(row.line, "a person cannot be their own line manager"))
-        elif row.manager_email not in first_line_of:
-            errors.append(
-                RowError(
-                    row.line,
-                    f"line manager {row.manager_email} is not a person in this file",
-                )
-            )
-    errors.extend(_manager_cycles(rows))
-    return sorted(errors, key=lambda error: error.line)
+def import_plan(record: PeopleImport) -> ImportPlan:
+    """The plan of a previewed import as it stands now. Raises ImportFailed."""
+    return plan_import(text=record.text, mode=record.mode, importer=record.imported_by)
 
 
-def _manager_cycles(rows: list[PersonRow]) -> list[RowError]:
-    """Each loop of line managers (A manages B manages A), reported once at its first line."""
-    manager_of = {row.email: row.manager_email for row in rows if row.manager_email}
-    line_of = {row.email: row.line for row in rows}
-    in_a_reported_loop: set[str] = set()
-    errors = []
-    for start in manager_of:
-        if start in in_a_reported_loop:
-            continue
-        chain = [start]
-        current = manager_of.get(start)
-        while current and current not in chain:
-            chain.append(current)
-            current = manager_of.get(current)
-        if current == start and len(chain) > 1:
-            in_a_reported_loop.update(chain)
-            loop = " manages ".join(reversed([*chain, start]))
-            errors.append(RowError(line_of[start], f"line managers form a loop: {loop}"))
-    return errors
+def import_apply(
+    *,
+    record: PeopleImport,
+    by: User | None,
+    shown: str | None = None,
+    deactivations_confirmed: int | None = None,
+) -> PeopleImport:
+    """Write a previewed import. `shown` is the digest of the plan the person confirmed;
+    a large deactivation needs `deactivations_confirmed` equal to its number.
 
-
-def people_import(*, text: str) -> ImportResult:
-    """Check every row of an HR CSV, then write all of it or nothing. Raises ImportFailed."""
-    rows, errors = _read_rows(text)
-    if errors:
-        raise ImportFailed(errors)
-    roles = _role_lookup()
-    errors = _check_rows(rows, roles)
-    if errors:
-        raise ImportFailed(errors)
-
-    result = ImportResult()
+    Raises ImportFailed (the file no longer passes its checks), PlanChanged or ImportRefused."""
     with transaction.atomic():
-        profiles: dict[str, StaffProfile] = {}
-        for row in rows:
-            directorate, _ = Directorate.objects.get_or_create(name=row.directorate)
-            team, _ = Team.objects.get_or_create(directorate=directorate, name=row.team)
-            user = User.objects.filter(email=row.email).first()
-            if user is None:
-                user = User.objects.create_user(row.email, full_name=row.name)
-                result.created += 1
-            else:
-                result.updated += 1
-                if user.full_name != row.name or not user.is_active:
-                    user.full_name = row.name
-                    user.is_active = True  # back in the HR file: back in the service
-                    user.save(update_fields=["full_name", "is_active"])
-            profile, _ = StaffProfile.objects.update_or_create(
-                user=user,
-                defaults={
-                    "team": team,
-                    "job_title": row.job_title,
-                    "role_profile": roles.get(row.role.lower()) if row.role else None,
-                    "active": True,
-                    "line_manager": None,
-                },
+        record = PeopleImport.objects.select_for_update().get(pk=record.pk)
+        if record.status != PeopleImport.Status.PREVIEWED:
+            raise ImportRefused("This import has already been applied.")
+        plan = import_plan(record)
+        if shown is not None and plan.digest() != shown:
+            raise PlanChanged(
+                "People in the service changed after this preview was made. Check the changes "
+                "below again."
             )
-            profiles[row.email] = profile
-            result.emails.append(row.email)
-        for row in rows:
-            if row.manager_email:
-                profile = profiles[row.email]
-                profile.line_manager = profiles[row.manager_email]
-                profile.save(update_fields=["line_manager", "updated_at"])
-        result.deactivated = (
-            StaffProfile.objects.filter(active=True)
-            .exclude(user__email__in=result.emails)
-            .update(active=False)
+        if plan.refusals:
+            raise ImportRefused(" ".join(plan.refusals))
+        if plan.large_deactivation and deactivations_confirmed != len(plan.deactivated):
+            raise ImportRefused(
+                f"Confirm that {people_count(len(plan.deactivated))} will be marked inactive."
+            )
+        _write(plan, record)
+        _count(record, plan)
+        record.status = PeopleImport.Status.APPLIED
+        record.applied_at = timezone.now()
+        record.imported_by = by or record.imported_by
+        record.text = ""  # the record keeps the file's name and hash, not its personal data
+        record.save()
+    return record
+
+
+def _write(plan: ImportPlan, record: PeopleImport) -> None:
+    roles = role_lookup()
+    existing = people_in_service()
+    profiles: dict[str, StaffProfile] = {}
+    for row in plan.rows:
+        directorate, _ = Directorate.objects.get_or_create(name=row.directorate)
+        team, _ = Team.objects.get_or_create(directorate=directorate, name=row.team)
+        held = existing.get(row.email)
+        user = held.user if held else User.objects.filter(email__iexact=row.email).first()
+        if user is None:
+            user = User.objects.create_user(row.email, full_name=row.name)
+        elif user.full_name != row.name or not user.is_active:
+            user.full_name = row.name
+            user.is_active = True  # in the HR file: in the service
+            user.save(update_fields=["full_name", "is_active"])
+        profile, _ = StaffProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "team": team,
+                "job_title": row.job_title,
+                "role_profile": roles.get(row.role.lower()) if row.role else None,
+                "active": True,
+                "line_manager": None,
+            },
         )
+        profiles[row.email] = profile
+    for row in plan.rows:
+        if row.manager_email:
+            manager = profiles.get(row.manager_email) or existing[row.manager_email]
+            profile = profiles[row.email]
+            profile.line_manager = manager
+            profile.save(update_fields=["line_manager", "updated_at"])
+    if plan.deactivated:
+        leaving = StaffProfile.objects.filter(
+            user__email__in=[change.email for change in plan.deactivated], active=True
+        )
+        leaver_ids = list(leaving.values_list("pk", flat=True))
+        StaffProfile.objects.filter(pk__in=leaver_ids).update(active=False)
         # Leavers lose access too. Superusers keep theirs so that nobody is locked out of the
         # service by an HR file that leaves out its administrators.
-        User.objects.filter(profile__active=False, is_active=True, is_superuser=False).exclude(
-            email__in=result.emails
-        ).update(is_active=False)
-    return result
+        User.objects.filter(profile__in=leaver_ids, is_superuser=False).update(is_active=False)
+        record.deactivated_people.set(leaver_ids)
+
+
+def latest_applied_import() -> PeopleImport | None:
+    return PeopleImport.objects.filter(status=PeopleImport.Status.APPLIED).first()
+
+
+def can_undo(record: PeopleImport) -> bool:
+    return (
+        record.status == PeopleImport.Status.APPLIED
+        and record.deactivated > 0
+        and record.undone_at is None
+        and latest_applied_import() == record
+    )
+
+
+def import_undo_deactivations(*, record: PeopleImport, by: User | None) -> int:
+    """Reactivate the people the latest import marked inactive. Returns how many."""
+    with transaction.atomic():
+        record = PeopleImport.objects.select_for_update().get(pk=record.pk)
+        if not can_undo(record):
+            raise ImportRefused("Only the latest import's deactivations can be undone, once.")
+        profiles = record.deactivated_people.filter(active=False)
+        ids = list(profiles.values_list("pk", flat=True))
+        StaffProfile.objects.filter(pk__in=ids).update(active=True)
+        User.objects.filter(profile__in=ids, is_active=False).update(is_active=True)
+        record.undone_at = timezone.now()
+        record.undone_by = by
+        record.save(update_fields=["undone_at", "undone_by"])
+    return len(ids)

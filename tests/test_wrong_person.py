@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments.models import Assessment, Cycle
 from capability.models import Framework
 from okrs.models import KeyResult, Objective
-from people.models import StaffProfile, User
+from people.models import PeopleImport, StaffProfile, User
 from reports.models import Report
 from roadmap.models import Initiative, Milestone
 
@@ -54,6 +54,9 @@ def someone_elses_ids() -> dict[str, object]:
         "okrs:key-results": KeyResult.objects.order_by("pk").first().pk,
         "roadmap:pk": initiative.pk,
         "roadmap:milestones": Milestone.objects.order_by("pk").first().pk,
+        "import_id": PeopleImport.objects.create(
+            mode="add", file_name="hr.csv", file_sha256="0" * 64, text="name\n"
+        ).pk,
         "uidb64": "MQ",
         "token": "not-a-token",
     }

@@ -5,6 +5,8 @@ An answer posted after the session expired is kept and replayed once the person 
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +18,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from assessments import selectors, services
-from assessments.forms import AreaForm
+from assessments.forms import EVIDENCE_MAX, AreaForm
 from assessments.models import Assessment, Cycle, Rating
 from assessments.views._common import assessment_is_editable, own_assessment, signed_in_profile
 from capability.models import CapabilityArea
@@ -24,6 +26,11 @@ from capability.models import CapabilityArea
 # Answers posted after the session expired wait here (in the new, anonymous session) until the
 # person signs in again and lands back on the page they were filling in.
 PENDING_ANSWERS = "assessments_pending_answers"
+# Anyone can post to an area's address, so the stash holds only what the area form could accept:
+# its own fields, one value each, within the form's lengths, and no more than this in all.
+PENDING_FIELD = re.compile(r"revision|action|(level|evidence)_[0-9]{1,12}")
+PENDING_SHORT_VALUE_MAX = 20
+PENDING_ANSWERS_MAX_BYTES = 64 * 1024
 
 
 def mine(request: HttpRequest) -> HttpResponse:
@@ -72,12 +79,29 @@ def _keep_answers_and_sign_in(request: HttpRequest) -> HttpResponse:
     """The session expired: keep what was posted, then send the person to sign in."""
     query = {"next": request.get_full_path()}
     if request.method == "POST":
-        data = {
-            key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
-        }
-        request.session[PENDING_ANSWERS] = {"path": request.path, "data": data}
-        query["timeout"] = "1"
+        request.session.pop(PENDING_ANSWERS, None)
+        data = _answers_to_keep(request.POST)
+        if data is not None:
+            request.session[PENDING_ANSWERS] = {"path": request.path, "data": data}
+            # The sign-in page then says the answers were kept.
+            query["timeout"] = "1"
     return redirect(f"{reverse('login')}?{urlencode(query)}")
+
+
+def _answers_to_keep(posted: QueryDict) -> dict[str, list[str]] | None:
+    """The area form's fields from a post, or None if it is more than the form would accept."""
+    data: dict[str, list[str]] = {}
+    for key in posted:
+        if not PENDING_FIELD.fullmatch(key):
+            continue
+        value = posted.get(key, "")
+        limit = EVIDENCE_MAX if key.startswith("evidence_") else PENDING_SHORT_VALUE_MAX
+        if len(value.strip()) > limit:
+            return None
+        data[key] = [value]
+    if len(json.dumps(data)) > PENDING_ANSWERS_MAX_BYTES:
+        return None
+    return data
 
 
 def _pending_answers(request: HttpRequest) -> QueryDict | None:
@@ -243,7 +267,7 @@ def check(request: HttpRequest, assessment_id: int) -> HttpResponse:
             ]
         except services.AssessmentError as error:
             if assessment.is_complete:
-                messages.success(request, error.message)
+                messages.info(request, error.message)
                 return redirect("assessments:confirmation", assessment.pk)
             # The submit button is gone once the cycle has closed: point at the notice instead.
             errors = [

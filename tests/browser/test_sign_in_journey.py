@@ -56,7 +56,8 @@ def test_a_bad_people_import_has_no_accessibility_violations_and_links_to_the_fi
             }
         ]
     )
-    page.get_by_role("button", name="Import people").click()
+    page.get_by_label("Some people to add or update").check()
+    page.get_by_role("button", name="Check the file").click()
     page.locator(".govuk-error-summary").wait_for()
     assert page.get_by_role("cell", name='"not-an-email" is not a valid email address').is_visible()
     assert_accessible(page)

@@ -2,8 +2,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from people.models import StaffProfile, User
-from people.services import ImportFailed, people_import
+from people.hr_file import ImportFailed
+from people.models import PeopleImport, StaffProfile, User
+from people.services import import_apply, import_plan, import_preview
 from tests.factories import StaffProfileFactory
 
 HEADER = "name,email,directorate,team,job title,line manager email,role\n"
@@ -14,16 +15,25 @@ GOOD = HEADER + (
 )
 
 
-def errors_for(text: str) -> list[str]:
+def people_import(*, text: str, mode: str = "full", by: User | None = None) -> PeopleImport:
+    """Preview the file, then confirm exactly what the preview showed."""
+    record = import_preview(text=text, file_name="hr.csv", mode=mode, by=by)
+    plan = import_plan(record)
+    return import_apply(
+        record=record, by=by, shown=plan.digest(), deactivations_confirmed=len(plan.deactivated)
+    )
+
+
+def errors_for(text: str, mode: str = "full") -> list[str]:
     with pytest.raises(ImportFailed) as failure:
-        people_import(text=text)
+        people_import(text=text, mode=mode)
     return [str(error) for error in failure.value.errors]
 
 
 @pytest.mark.django_db
 def test_a_good_file_creates_people_teams_and_managers():
     result = people_import(text=GOOD)
-    assert result.created == 3
+    assert result.added == 3
     pat = StaffProfile.objects.get(user__email="pat@example.org")
     assert pat.line_manager.user.email == "tom@example.org"
     assert pat.team.name == "Planning"
@@ -36,8 +46,8 @@ def test_reimporting_updates_people_instead_of_duplicating_them():
     people_import(text=GOOD)
     changed = GOOD.replace("Planning officer", "Senior planning officer")
     result = people_import(text=changed)
-    assert result.created == 0
-    assert result.updated == 3
+    assert result.added == 0
+    assert result.updated == 1
     assert User.objects.filter(email="pat@example.org").count() == 1
     assert StaffProfile.objects.get(user__email="pat@example.org").job_title == (
         "Senior planning officer"
@@ -111,7 +121,8 @@ def test_an_empty_required_value_is_reported():
 def test_an_unknown_manager_is_reported():
     text = GOOD + "Lost,lost@example.org,Place,Planning,Officer,ghost@example.org,\n"
     assert errors_for(text) == [
-        "Line 5: line manager ghost@example.org is not a person in this file"
+        "Line 5: line manager ghost@example.org is not a person in this file "
+        "(a full HR extract must include every line manager)"
     ]
 
 
@@ -165,8 +176,9 @@ def test_every_bad_row_is_reported_not_just_the_first():
 def test_the_command_imports_a_file(tmp_path, capsys):
     path = tmp_path / "hr.csv"
     path.write_text(GOOD)
-    call_command("import_people", str(path))
-    assert "3 people added" in capsys.readouterr().out
+    call_command("import_people", str(path), "--mode", "full", "--yes")
+    assert "3 added" in capsys.readouterr().out
+    assert User.objects.filter(email="pat@example.org").exists()
 
 
 @pytest.mark.django_db
@@ -174,21 +186,33 @@ def test_the_command_lists_bad_rows_and_fails(tmp_path, capsys):
     path = tmp_path / "hr.csv"
     path.write_text(HEADER + "A,bad,P,T,O,,\n")
     with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_people", str(path))
+        call_command("import_people", str(path), "--mode", "add")
     assert 'Line 2: "bad" is not a valid email address' in capsys.readouterr().err
 
 
 @pytest.mark.django_db
 def test_the_upload_page_imports_for_a_head_of_digital(client_for, head):
     upload = SimpleUploadedFile("hr.csv", GOOD.encode(), content_type="text/csv")
-    response = client_for(head).post("/people/import/", {"file": upload}, follow=True)
-    assert "3 people added" in response.content.decode()
+    client = client_for(head)
+    preview = client.post("/people/import/", {"file": upload, "mode": "add"}, follow=True)
+    page = preview.content.decode()
+    assert "Check the changes before you import" in page
+    assert "Pat Planner" in page
+    assert not User.objects.filter(email="pat@example.org").exists()
+    record = PeopleImport.objects.get()
+    response = client.post(
+        f"/people/import/{record.pk}/", {"plan": preview.context["plan"].digest()}, follow=True
+    )
+    assert "3 added" in response.content.decode()
+    assert User.objects.filter(email="pat@example.org").exists()
 
 
 @pytest.mark.django_db
 def test_the_upload_page_lists_every_bad_row(client_for, head):
     upload = SimpleUploadedFile("hr.csv", (HEADER + "A,bad,P,T,O,,\n").encode())
-    page = client_for(head).post("/people/import/", {"file": upload}).content.decode()
+    page = (
+        client_for(head).post("/people/import/", {"file": upload, "mode": "add"}).content.decode()
+    )
     assert "govuk-error-summary" in page
     assert '<a href="#id_file">The file has 1 problem and nothing was imported.' in page
     assert '<td class="govuk-table__cell">2</td>' in page
@@ -254,3 +278,35 @@ def test_an_imported_person_can_choose_a_password_by_the_reset_link(client):
     assert mail.outbox[0].subject == (
         "Reset your password for the Digital capability self-assessment service"
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_every_line_ending_excel_writes_is_read(ending):
+    text = "\ufeff" + GOOD.replace("\n", ending)
+    assert people_import(text=text).added == 3
+    assert StaffProfile.objects.get(user__email="pat@example.org").line_manager.user.email == (
+        "tom@example.org"
+    )
+
+
+@pytest.mark.django_db
+def test_a_cell_over_the_limit_is_reported_with_its_line_not_a_server_error():
+    text = GOOD + f"Big,big@example.org,Place,Planning,{'x' * 200_000},,\n"
+    assert errors_for(text) == ['Line 5: the "job title" cell has more than 20,000 characters']
+
+
+@pytest.mark.django_db
+def test_every_problem_is_reported_in_one_round():
+    text = GOOD + "Short,short@example.org\n" + "Bad,bad-email,Place,Planning,Officer,,\n"
+    assert errors_for(text) == [
+        "Line 5: the row has 2 values but the header row has 7",
+        'Line 6: "bad-email" is not a valid email address',
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ['"Line\nbreak"', "Tab\there", "Bell\x07"])
+def test_control_characters_in_names_are_refused(name):
+    text = HEADER + f"{name},a@example.org,Place,Planning,Officer,,\n"
+    assert errors_for(text) == ["Line 2: name must not contain line breaks or control characters"]
