@@ -6,23 +6,21 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from assessments.models import Cycle, Rating
 from assessments.selectors import NO_DESCRIPTOR, descriptor_text
 from assessments.services import Answer, Decision
 from capability.models import Framework, Level, Skill
+from common.dates import GovukDateField, date_field
 from common.forms import GovukForm
 
 EVIDENCE_MAX = 5000
 SKILL_FIELD = re.compile(r"^(?:level|evidence|agreed|comment)_(\d+)$")
 
 
-def _date_field(label: str, missing: str) -> DateInputField:
-    field = DateInputField(label=label, help_text="For example, 1 10 2026")
-    field.error_messages.update(required=missing, incomplete=missing)
-    return field
+def _date_field(label: str, missing: str) -> GovukDateField:
+    return date_field(label, missing, help_text="For example, 1 10 2026")
 
 
 class CycleForm(GovukForm):

@@ -3,23 +3,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.utils import timezone
 
 from capability.models import CapabilityArea, Framework, Skill, Tier
 from capability.selectors import published_framework
+from common.dates import date_field
 from common.forms import GovukForm, GovukFormMixin
 from okrs.models import CheckIn, KeyResult, Objective
 from okrs.services import key_result_prepare
 from people.models import User
-
-
-def date_field(label: str, missing: str, **kwargs: Any) -> DateInputField:
-    """A GOV.UK date input (day, month, year) with our own message when it is left empty."""
-    field = DateInputField(label=label, **kwargs)
-    field.error_messages.update(required=missing, incomplete=missing)
-    return field
 
 
 class ObjectiveForm(GovukFormMixin, forms.ModelForm):

@@ -7,8 +7,8 @@ from django.db.models import Q
 
 from capability.models import CapabilityArea, Skill
 from capability.selectors import published_framework
+from common.dates import date_field
 from common.forms import GovukFormMixin
-from okrs.forms import date_field
 from okrs.models import KeyResult
 from people.models import User
 from roadmap.models import Initiative, Milestone
