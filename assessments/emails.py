@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +13,13 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Cycle
 from people.models import StaffProfile
+
+# What sending raises when the mail relay cannot be reached or refuses the message.
+SEND_FAILURES = (OSError, smtplib.SMTPException)
+
+
+def one_line(text: str) -> str:
+    return " ".join("".join(" " if unicodedata.category(c)[0] == "C" else c for c in text).split())
 
 
 def service_link(name: str, *args: object) -> str:
@@ -23,7 +32,9 @@ def _message(template: str, to: str, context: dict[str, Any]) -> EmailMessage:
         "organisation_name": settings.ORGANISATION_NAME,
         **context,
     }
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    # A subject is one line: names with line breaks or control characters (refused at input,
+    # but older rows may hold them) are flattened, never allowed to break the header.
+    subject = one_line(render_to_string(f"emails/{template}_subject.txt", context))
     body = render_to_string(f"emails/{template}.txt", context)
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 

@@ -14,6 +14,7 @@ from assessments.services import Answer, Decision
 from capability.models import Framework, Level, Skill
 from common.dates import GovukDateField, date_field
 from common.forms import GovukForm
+from common.text import no_control_characters
 
 EVIDENCE_MAX = 5000
 SKILL_FIELD = re.compile(r"^(?:level|evidence|agreed|comment)_(\d+)$")
@@ -30,6 +31,7 @@ class CycleForm(GovukForm):
         label="Name",
         help_text='For example "2026 Q4"',
         max_length=100,
+        validators=[no_control_characters],
         error_messages={
             "required": "Enter a name for the cycle",
             "max_length": "Name must be 100 characters or fewer",
@@ -286,3 +288,9 @@ class ReviewForm(GovukForm):
             )
             for rating in self.ratings
         }
+
+
+class CycleReopenForm(GovukForm):
+    submit_label = "Reopen the cycle"
+
+    closes_on = _date_field("New closing date", "Enter the new closing date")

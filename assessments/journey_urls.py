@@ -18,4 +18,5 @@ urlpatterns: list[URLPattern] = [
     path("cycles/<int:cycle_id>/", cycles.cycle_detail, name="cycle_detail"),
     path("cycles/<int:cycle_id>/open/", cycles.cycle_open, name="cycle_open"),
     path("cycles/<int:cycle_id>/close/", cycles.cycle_close, name="cycle_close"),
+    path("cycles/<int:cycle_id>/reopen/", cycles.cycle_reopen, name="cycle_reopen"),
 ]

@@ -7,6 +7,7 @@ message is fit to show the person: nothing is half-written when a write is refus
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -20,6 +21,8 @@ from capability.models import Framework, Level, Skill
 from capability.selectors import lowest_tier
 from common import roles
 from people.models import StaffProfile, User
+
+logger = logging.getLogger(__name__)
 
 
 class AssessmentError(Exception):
@@ -109,13 +112,35 @@ def cycle_open(*, cycle: Cycle) -> Cycle:
 
 
 @transaction.atomic
-def cycle_close(*, cycle: Cycle) -> Cycle:
+def cycle_close(*, cycle: Cycle, by: User | None = None) -> Cycle:
+    """Close an open cycle; `by` is the head of digital who closed it early (None: on its date)."""
     cycle = _locked_cycle(cycle)
     if not cycle.is_open:
         raise AssessmentError(f"{cycle.name} is not open, so it cannot be closed")
     cycle.state = Cycle.State.CLOSED
     cycle.closed_at = timezone.now()
-    cycle.save(update_fields=["state", "closed_at"])
+    cycle.closed_by = by
+    cycle.save(update_fields=["state", "closed_at", "closed_by"])
+    return cycle
+
+
+@transaction.atomic
+def cycle_reopen(*, cycle: Cycle, closes_on: datetime.date, by: User | None) -> Cycle:
+    """Open a closed cycle again until a new closing date, recording who did it. Answers can be
+    changed again; nobody is emailed (they were invited when it first opened)."""
+    cycle = _locked_cycle(cycle)
+    if not cycle.is_closed:
+        raise AssessmentError(f"{cycle.name} is not closed, so it cannot be reopened")
+    if closes_on < timezone.localdate():
+        raise AssessmentError("The new closing date must be today or in the future")
+    other = Cycle.objects.open().exclude(pk=cycle.pk).first()
+    if other:
+        raise AssessmentError(f"Close {other.name} before you reopen {cycle.name}")
+    cycle.state = Cycle.State.OPEN
+    cycle.closes_on = closes_on
+    cycle.reopened_at = timezone.now()
+    cycle.reopened_by = by
+    cycle.save(update_fields=["state", "closes_on", "reopened_at", "reopened_by"])
     return cycle
 
 
@@ -195,11 +220,19 @@ def _send_once(cycle: Cycle, people: list[StaffProfile], kind: str, build) -> in
     for person in people:
         if person.pk in already or not person.user.email:
             continue
-        with transaction.atomic():
-            _, created = ReminderSent.objects.get_or_create(cycle=cycle, person=person, kind=kind)
-            if created:
-                emails.send_one(build(person))
-                sent += 1
+        try:
+            with transaction.atomic():
+                _, created = ReminderSent.objects.get_or_create(
+                    cycle=cycle, person=person, kind=kind
+                )
+                if created:
+                    emails.send_one(build(person))
+                    sent += 1
+        except emails.SEND_FAILURES:
+            # The mail relay is down: stop here; the rows of unsent emails were rolled back, so
+            # the next run (daily housekeeping, or the worker's retry) sends them.
+            logger.exception("Could not send %s emails for %s: will try again", kind, cycle)
+            raise
     return sent
 
 

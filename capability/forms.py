@@ -8,6 +8,7 @@ from capability.models import CapabilityArea, Framework, Level, RoleProfile, Ski
 from capability.validation import MAX_DESCRIPTOR_LENGTH, MAX_NAME_LENGTH
 from common.files import JsonUnreadable, read_json
 from common.forms import GovukForm, read_uploaded_text
+from common.text import has_control_characters
 
 
 class TierFilterForm(forms.Form):
@@ -35,6 +36,8 @@ class DraftCreateForm(GovukForm):
 
     def clean_version(self) -> str:
         version = self.cleaned_data["version"].strip()
+        if has_control_characters(version):
+            raise forms.ValidationError("The version must not contain line breaks")
         if Framework.objects.filter(version=version).exists():
             raise forms.ValidationError(f'A version called "{version}" already exists')
         return version

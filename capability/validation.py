@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from capability.models import Framework
 from common.files import RowError, read_csv
+from common.text import has_control_characters
 
 MAX_DESCRIPTOR_LENGTH = 1000
 MAX_NAME_LENGTH = 200
@@ -101,6 +102,9 @@ def framework_data_errors(data: Any) -> list[str]:
     errors += _field_errors(
         data, "The file", {"name": MAX_NAME_LENGTH, "version": 50, "description": MAX_TEXT}
     )
+    for key in ("name", "version"):
+        if isinstance(data.get(key), str) and has_control_characters(data[key]):
+            errors.append(f'The file\'s "{key}" must not contain line breaks or control characters')
     levels = _list(data, "levels", "the file", errors)
     for index, level in enumerate(levels, start=1):
         errors += _missing(level, ("number", "name"), f"Level {index}")

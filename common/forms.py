@@ -25,6 +25,31 @@ class GovukFormMixin:
         self.helper.disable_csrf = True
         if self.submit_label:
             self.helper.add_input(Submit("submit", self.submit_label))
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.clean = _within_database_range(field)
+
+
+# The largest id a database integer column holds: a larger number in a choice is not one of the
+# choices, and would otherwise reach the database and fail there (a server error).
+MAX_ID = 2**63 - 1
+
+
+def _within_database_range(field: forms.ModelChoiceField) -> Any:
+    clean = field.clean
+
+    def checked(value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else [value]:
+            text = str(item).strip() if item is not None else ""
+            if text.lstrip("-").isdigit() and not -MAX_ID <= int(text) <= MAX_ID:
+                raise forms.ValidationError(
+                    field.error_messages.get("invalid_choice", "Select one of the choices")
+                    % {"value": text[:20]},
+                    code="invalid_choice",
+                )
+        return clean(value)
+
+    return checked
 
 
 class GovukForm(GovukFormMixin, forms.Form):

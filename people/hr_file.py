@@ -17,6 +17,7 @@ from django.core.validators import validate_email
 
 from common.files import RowError, read_csv
 from common.roles import HEAD_OF_DIGITAL
+from common.text import has_control_characters
 from people.models import PeopleImport, StaffProfile, User
 
 IMPORT_COLUMNS = ("name", "email", "directorate", "team", "job title", "line manager email", "role")
@@ -142,12 +143,6 @@ def read_people(text: str) -> tuple[list[PersonRow], list[RowError]]:
     if not rows and not table.errors:
         return [], [RowError(2, "the file has a header row but no people")]
     return rows, table.errors
-
-
-def has_control_characters(text: str) -> bool:
-    """Line breaks, tabs and other control characters: never part of a name, and they break
-    email subjects and download headers."""
-    return any(ord(character) < 32 or 127 <= ord(character) < 160 for character in text)
 
 
 def _row_errors(row: PersonRow, roles: dict[str, object]) -> list[RowError]:

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments import services
-from assessments.forms import CycleForm
-from assessments.models import Cycle
+from assessments.forms import CycleForm, CycleReopenForm
+from assessments.models import Assessment, Cycle
 from common import roles
 
 
@@ -81,11 +82,51 @@ def cycle_open(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @roles.head_of_digital_required
-@require_POST
 def cycle_close(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    return _change_cycle_state(
+    """Closing early asks first, saying how many people have not submitted."""
+    cycle = _cycle_for_head(request, cycle_id)
+    if not cycle.is_open:
+        return _render_cycle(request, cycle, f"{cycle.name} is not open, so it cannot be closed")
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        return _change_cycle_state(
+            request,
+            cycle_id,
+            lambda cycle: services.cycle_close(cycle=cycle, by=request.user),
+            "{name} is closed. Its answers can no longer be changed.",
+        )
+    assessments = cycle.assessments.all()
+    not_submitted = assessments.filter(
+        status__in=[Assessment.Status.NOT_STARTED, Assessment.Status.IN_PROGRESS]
+    ).count()
+    return render(
         request,
-        cycle_id,
-        services.cycle_close,
-        "{name} is closed. Its answers can no longer be changed.",
+        "assessments/cycle_close.html",
+        {
+            "cycle": cycle,
+            "asked": assessments.count(),
+            "not_submitted": not_submitted,
+            "days_early": max((cycle.closes_on - timezone.localdate()).days, 0),
+        },
+    )
+
+
+@roles.head_of_digital_required
+def cycle_reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_for_head(request, cycle_id)
+    form = CycleReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_reopen(
+                cycle=cycle, closes_on=form.cleaned_data["closes_on"], by=request.user
+            )
+        except services.AssessmentError as error:
+            form.add_error("closes_on", error.message)
+        else:
+            messages.success(request, f"{cycle.name} is open again.")
+            return redirect("assessments:cycle_detail", cycle.pk)
+    return render(
+        request,
+        "assessments/cycle_reopen.html",
+        {"cycle": cycle, "form": form},
+        status=400 if form.errors else 200,
     )

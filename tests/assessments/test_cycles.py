@@ -89,13 +89,73 @@ def test_opening_a_second_cycle_is_refused_with_a_message(client_for, head, open
 
 def test_closing_a_cycle_makes_it_read_only(client_for, head, open_cycle):
     client = client_for(head)
-    client.post(f"/assessments/cycles/{open_cycle.pk}/close/")
+    client.post(f"/assessments/cycles/{open_cycle.pk}/close/", {"confirm": "yes"})
     open_cycle.refresh_from_db()
     assert open_cycle.is_closed
-    response = client.post(f"/assessments/cycles/{open_cycle.pk}/close/")
+    assert open_cycle.closed_by == head
+    response = client.post(f"/assessments/cycles/{open_cycle.pk}/close/", {"confirm": "yes"})
     assert "2026 Q4 is not open, so it cannot be closed" in response.content.decode()
     response = client.post(f"/assessments/cycles/{open_cycle.pk}/open/")
     assert "a closed cycle cannot be opened again" in response.content.decode()
+
+
+def test_closing_early_asks_first_and_says_who_has_not_submitted(
+    client_for, head, open_cycle, alice, bob
+):
+    services.cycle_ask_people(cycle=open_cycle)
+    client = client_for(head)
+    detail = client.get(f"/assessments/cycles/{open_cycle.pk}/").content.decode()
+    assert f'href="/assessments/cycles/{open_cycle.pk}/close/"' in detail
+    page = client.get(f"/assessments/cycles/{open_cycle.pk}/close/").content.decode()
+    asked = open_cycle.assessments.count()
+    assert f"{asked} of the {asked} people asked have not submitted" in page
+    assert "Yes, close 2026 Q4 now" in page
+    client.post(f"/assessments/cycles/{open_cycle.pk}/close/")  # no confirmation: asks again
+    open_cycle.refresh_from_db()
+    assert open_cycle.is_open
+
+
+def test_a_head_reopens_a_closed_cycle_with_a_new_closing_date(client_for, head, open_cycle):
+    services.cycle_close(cycle=open_cycle)
+    client = client_for(head)
+    new_date = datetime.date.today() + datetime.timedelta(days=14)
+    response = client.post(
+        f"/assessments/cycles/{open_cycle.pk}/reopen/",
+        {"closes_on_0": new_date.day, "closes_on_1": new_date.month, "closes_on_2": new_date.year},
+        follow=True,
+    )
+    assert "2026 Q4 is open again" in response.content.decode()
+    open_cycle.refresh_from_db()
+    assert open_cycle.is_open
+    assert open_cycle.closes_on == new_date
+    assert open_cycle.reopened_by == head
+    assert "Reopened" in response.content.decode()
+
+
+def test_reopening_refuses_a_closing_date_in_the_past(client_for, head, open_cycle):
+    services.cycle_close(cycle=open_cycle)
+    past = datetime.date.today() - datetime.timedelta(days=1)
+    response = client_for(head).post(
+        f"/assessments/cycles/{open_cycle.pk}/reopen/",
+        {"closes_on_0": past.day, "closes_on_1": past.month, "closes_on_2": past.year},
+    )
+    assert response.status_code == 400
+    assert "The new closing date must be today or in the future" in response.content.decode()
+    open_cycle.refresh_from_db()
+    assert open_cycle.is_closed
+
+
+def test_staff_cannot_close_or_reopen_a_cycle(client_for, alice, open_cycle):
+    client = client_for(alice)
+    assert client.get(f"/assessments/cycles/{open_cycle.pk}/close/").status_code == 403
+    assert (
+        client.post(f"/assessments/cycles/{open_cycle.pk}/close/", {"confirm": "yes"}).status_code
+        == 403
+    )
+    services.cycle_close(cycle=open_cycle)
+    assert client.post(f"/assessments/cycles/{open_cycle.pk}/reopen/").status_code == 403
+    open_cycle.refresh_from_db()
+    assert open_cycle.is_closed
 
 
 @pytest.mark.usefixtures("officers")
