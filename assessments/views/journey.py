@@ -278,12 +278,16 @@ def check(request: HttpRequest, assessment_id: int) -> HttpResponse:
             ]
         else:
             return redirect("assessments:confirmation", assessment.pk)
+    areas = _areas_with_answers(assessment)
     return render(
         request,
         "assessments/check.html",
         {
             "assessment": assessment,
-            "areas": _areas_with_answers(assessment),
+            "areas": areas,
+            "unanswered": sum(
+                1 for group in areas for _skill, rating in group["rows"] if rating is None
+            ),
             "errors": errors,
             "editable": assessment_is_editable(assessment),
         },

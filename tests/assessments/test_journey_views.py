@@ -310,3 +310,28 @@ def test_proposing_another_level_needs_a_comment(client_for, alice, manager, ope
     )
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED
+
+
+def test_the_check_task_is_not_a_link_until_every_area_is_completed(client_for, alice, open_cycle):
+    assessment = services.assessment_start(cycle=open_cycle, person=alice)
+    client = client_for(alice)
+    text = client.get(f"/assessments/mine/{assessment.pk}/").content.decode()
+    assert "Cannot start yet" in text
+    assert f'href="/assessments/mine/{assessment.pk}/check/"' not in text
+    check = client.get(f"/assessments/mine/{assessment.pk}/check/").content.decode()
+    assert "Submit self-assessment" not in check
+    assert "Answer every skill before you submit" in check
+
+    answer_all(assessment)
+    text = client.get(f"/assessments/mine/{assessment.pk}/").content.decode()
+    assert f'href="/assessments/mine/{assessment.pk}/check/"' in text
+    assert "Submit self-assessment" in (
+        client.get(f"/assessments/mine/{assessment.pk}/check/").content.decode()
+    )
+
+
+def test_the_evidence_box_is_a_character_count(client_for, alice, open_cycle, framework):
+    assessment = services.assessment_start(cycle=open_cycle, person=alice)
+    text = client_for(alice).get(f"/assessments/mine/{assessment.pk}/areas/data/").content.decode()
+    assert 'data-module="govuk-character-count" data-maxlength="5000"' in text
+    assert "You can enter up to 5000 characters" in text

@@ -9,7 +9,7 @@ from tests.assessments.journey import answer_all, committed
 
 
 def test_an_email_subject_is_always_one_line(open_cycle, alice):
-    Cycle.objects.filter(pk=open_cycle.pk).update(name="2026\r\nQ4\x00")
+    Cycle.objects.filter(pk=open_cycle.pk).update(name="2026\r\nQ4\x07")
     alice.user.full_name = "Alice\nBcc: everyone@example.org"
     alice.user.save()
     open_cycle.refresh_from_db()
