@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -12,14 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from assessments.models import Assessment, Cycle
+from common.text import one_line
 from people.models import StaffProfile
 
 # What sending raises when the mail relay cannot be reached or refuses the message.
 SEND_FAILURES = (OSError, smtplib.SMTPException)
-
-
-def one_line(text: str) -> str:
-    return " ".join("".join(" " if unicodedata.category(c)[0] == "C" else c for c in text).split())
 
 
 def service_link(name: str, *args: object) -> str:

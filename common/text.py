@@ -13,6 +13,15 @@ def has_control_characters(text: str) -> bool:
     return any(unicodedata.category(character) == "Cc" for character in text)
 
 
+def one_line(text: str) -> str:
+    """The text as one line for a header: control characters become spaces, and every run of
+    whitespace (line and paragraph separators too) becomes a single space."""
+    cleaned = "".join(
+        " " if unicodedata.category(character) == "Cc" else character for character in text
+    )
+    return " ".join(cleaned.split())
+
+
 def no_control_characters(value: str) -> None:
     """A form validator for names."""
     if has_control_characters(value):
