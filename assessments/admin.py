@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from assessments.models import Assessment, Cycle, Rating, ReminderSent
+from assessments.models import Assessment, Cycle, Rating
 
 
 @admin.register(Cycle)
@@ -22,10 +22,3 @@ class AssessmentAdmin(admin.ModelAdmin):
     search_fields = ["person__user__full_name", "person__user__email"]
     raw_id_fields = ["person", "team", "directorate", "tier", "role_profile", "reviewed_by"]
     inlines = [RatingInline]
-
-
-@admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
-    list_display = ["cycle", "person", "kind", "sent_at"]
-    list_filter = ["cycle", "kind"]
-    raw_id_fields = ["person"]

@@ -1,56 +1,54 @@
-"""Emails about cycles and assessments. Links use settings.SERVICE_URL: emails leave the site."""
+"""Emails about cycles and assessments, as outbox rows. Links use settings.SERVICE_URL: emails
+leave the site.
+
+Each email's key names its intent, so queueing it again (a retried request, a redelivered task, a
+second housekeeping run) queues nothing more: one invitation per person per cycle, one reminder
+of each kind, one "submitted" per submission and one "reviewed" per review.
+"""
 
 from __future__ import annotations
 
-import smtplib
-from typing import Any
-
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from assessments.models import Assessment, Cycle
-from common.text import one_line
+from outbox.services import OutgoingEmail, render
 from people.models import StaffProfile
-
-# What sending raises when the mail relay cannot be reached or refuses the message.
-SEND_FAILURES = (OSError, smtplib.SMTPException)
 
 
 def service_link(name: str, *args: object) -> str:
     return settings.SERVICE_URL.rstrip("/") + reverse(name, args=args)
 
 
-def _message(template: str, to: str, context: dict[str, Any]) -> EmailMessage:
-    context = {
-        "service_name": settings.SERVICE_NAME,
-        "organisation_name": settings.ORGANISATION_NAME,
-        **context,
-    }
-    # A subject is one line: names with line breaks or control characters (refused at input,
-    # but older rows may hold them) are flattened, never allowed to break the header.
-    subject = one_line(render_to_string(f"emails/{template}_subject.txt", context))
-    body = render_to_string(f"emails/{template}.txt", context)
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+def invitation_key(cycle: Cycle, person: StaffProfile) -> str:
+    return f"invitation:{cycle.pk}:{person.pk}"
 
 
-def send_one(message: EmailMessage) -> None:
-    get_connection().send_messages([message])
+def reminder_key(cycle: Cycle, person: StaffProfile, kind: str) -> str:
+    return f"reminder-{kind}:{cycle.pk}:{person.pk}"
 
 
-def invitation(cycle: Cycle, person: StaffProfile) -> EmailMessage:
-    return _message(
+def _email(key: str, kind: str, to: str, template: str, context: dict) -> OutgoingEmail:
+    subject, body = render(template, context)
+    return OutgoingEmail(key=key, kind=kind, to=to, subject=subject, body=body)
+
+
+def invitation(cycle: Cycle, person: StaffProfile) -> OutgoingEmail:
+    return _email(
+        invitation_key(cycle, person),
         "invitation",
         person.user.email,
+        "invitation",
         {"cycle": cycle, "person": person, "link": service_link("assessments:mine")},
     )
 
 
-def reminder(cycle: Cycle, person: StaffProfile, days_left: int) -> EmailMessage:
-    return _message(
+def reminder(cycle: Cycle, person: StaffProfile, kind: str, days_left: int) -> OutgoingEmail:
+    return _email(
+        reminder_key(cycle, person, kind),
         "reminder",
         person.user.email,
+        "reminder",
         {
             "cycle": cycle,
             "person": person,
@@ -60,10 +58,13 @@ def reminder(cycle: Cycle, person: StaffProfile, days_left: int) -> EmailMessage
     )
 
 
-def submitted_to_manager(assessment: Assessment, manager: StaffProfile) -> EmailMessage:
-    return _message(
+def submitted_to_manager(assessment: Assessment, manager: StaffProfile) -> OutgoingEmail:
+    # A submission is identified by its time: one reopened and submitted again is news again.
+    return _email(
+        f"submitted:{assessment.pk}:{assessment.submitted_at:%Y%m%dT%H%M%S.%f}",
         "submitted",
         manager.user.email,
+        "submitted",
         {
             "assessment": assessment,
             "manager": manager,
@@ -72,10 +73,12 @@ def submitted_to_manager(assessment: Assessment, manager: StaffProfile) -> Email
     )
 
 
-def reviewed_to_person(assessment: Assessment) -> EmailMessage:
-    return _message(
+def reviewed_to_person(assessment: Assessment) -> OutgoingEmail:
+    return _email(
+        f"reviewed:{assessment.pk}:{assessment.reviewed_at:%Y%m%dT%H%M%S.%f}",
         "reviewed",
         assessment.person.user.email,
+        "reviewed",
         {
             "assessment": assessment,
             "link": service_link("assessments:results_for", assessment.pk),

@@ -17,7 +17,7 @@ from common.forms import GovukForm
 from common.text import no_control_characters
 
 EVIDENCE_MAX = 5000
-SKILL_FIELD = re.compile(r"^(?:level|evidence|agreed|comment)_(\d+)$")
+SKILL_FIELD = re.compile(r"^(?:level|evidence|agreed|comment|shown_level|shown_evidence)_(\d+)$")
 
 
 def _date_field(label: str, missing: str) -> GovukDateField:
@@ -87,8 +87,21 @@ class SkillQuestion:
     skill: Skill
     level_field: forms.BoundField
     evidence_field: forms.BoundField
+    shown_level_field: forms.BoundField
+    shown_evidence_field: forms.BoundField
     choices: list[LevelChoice]
     previous: Level | None
+
+
+class EvidenceField(forms.CharField):
+    """Free text whose line breaks are counted and kept as one character each.
+
+    Browsers send a textarea's line breaks as CR LF but a hidden field's as they were written, so
+    both are made LF before the length is checked and before they are compared."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _level_choice(skill: Skill, level: Level) -> LevelChoice:
@@ -107,8 +120,11 @@ def _level_choice(skill: Skill, level: Level) -> LevelChoice:
 class AreaForm(GovukForm):
     """One capability area: a level (radios) and optional evidence per skill.
 
-    The page posts the assessment revision it was rendered from; the service uses it to find
-    answers changed in another tab since.
+    The page posts the assessment revision it was rendered from and, per skill, what it showed
+    then (hidden `shown_level_<id>` and `shown_evidence_<id>`, empty for no answer). The service
+    applies only the skills this page changed from what it showed, so two tabs that change
+    different skills both keep their changes, and it refuses a change to a skill another tab
+    changed since that revision. A post without the shown fields counts every answer as a change.
     """
 
     submit_label = ""  # the page has its own two buttons
@@ -140,7 +156,7 @@ class AreaForm(GovukForm):
                     "invalid_choice": f"Choose one of the levels shown for {skill.name}",
                 },
             )
-            self.fields[f"evidence_{skill.pk}"] = forms.CharField(
+            self.fields[f"evidence_{skill.pk}"] = EvidenceField(
                 label=f"Evidence for {skill.name} (optional)",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -150,6 +166,13 @@ class AreaForm(GovukForm):
                     "or fewer",
                 },
             )
+            # What the page showed: checked in clean(), whose error reaches the error summary.
+            self.fields[f"shown_level_{skill.pk}"] = forms.CharField(
+                widget=forms.HiddenInput, required=False
+            )
+            self.fields[f"shown_evidence_{skill.pk}"] = EvidenceField(
+                widget=forms.HiddenInput, required=False
+            )
 
     def questions(self) -> list[SkillQuestion]:
         levels = list(self.levels.values())
@@ -158,6 +181,8 @@ class AreaForm(GovukForm):
                 skill=skill,
                 level_field=self[f"level_{skill.pk}"],
                 evidence_field=self[f"evidence_{skill.pk}"],
+                shown_level_field=self[f"shown_level_{skill.pk}"],
+                shown_evidence_field=self[f"shown_evidence_{skill.pk}"],
                 choices=[_level_choice(skill, level) for level in levels],
                 previous=self.previous.get(skill.slug),
             )
@@ -181,6 +206,16 @@ class AreaForm(GovukForm):
                 raise forms.ValidationError(
                     "This page sent an answer for a skill you are not assessed on in this area. "
                     "Nothing was saved: check your answers and save again"
+                )
+        for skill in self.skills:
+            shown_level = (data.get(f"shown_level_{skill.pk}") or "").strip()
+            shown_evidence = data.get(f"shown_evidence_{skill.pk}") or ""
+            if len(shown_evidence) > EVIDENCE_MAX or (
+                shown_level and not (shown_level.isdigit() and int(shown_level) in self.levels)
+            ):
+                raise forms.ValidationError(
+                    "This page could not be saved because part of it was changed. Your answers "
+                    "are shown below: check them and save again"
                 )
         for skill in self.skills:
             level_key, evidence_key = f"level_{skill.pk}", f"evidence_{skill.pk}"
@@ -208,6 +243,26 @@ class AreaForm(GovukForm):
             )
         return answers
 
+    def shown(self) -> dict[int, Answer | None] | None:
+        """What the page showed for each skill when it was rendered, or None if it did not say
+        (a page from before the shown fields, or a post made by hand)."""
+        if not any(f"shown_level_{skill.pk}" in self.data for skill in self.skills):
+            return None
+        shown: dict[int, Answer | None] = {}
+        for skill in self.skills:
+            if f"shown_level_{skill.pk}" not in self.data:
+                continue
+            level_id = self.cleaned_data.get(f"shown_level_{skill.pk}", "").strip()
+            shown[skill.pk] = (
+                Answer(
+                    level=self.levels[int(level_id)],
+                    evidence=self.cleaned_data.get(f"shown_evidence_{skill.pk}", "").strip(),
+                )
+                if level_id
+                else None
+            )
+        return shown
+
 
 @dataclass
 class ReviewQuestion:
@@ -217,9 +272,14 @@ class ReviewQuestion:
 
 
 class ReviewForm(GovukForm):
-    """Per skill: agree with the person's level or propose another, with a comment."""
+    """Per skill: agree with the person's level or propose another, with a comment.
+
+    The page posts the review revision it was rendered from, so a review saved by someone else
+    since is not silently overwritten (services.assessment_review).
+    """
 
     submit_label = ""
+    review_revision = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, ratings: list[Rating], levels: list[Level], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -270,6 +330,15 @@ class ReviewForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # A page without the field was rendered before any review (revision 0). A hidden
+        # field's error would not reach the error summary, so it is the form's error.
+        revision = (data.get("review_revision") or "0").strip()
+        if not (revision.isascii() and revision.isdigit() and len(revision) <= 18):
+            raise forms.ValidationError(
+                "This page could not be saved because part of it was changed. Check the levels "
+                "and save your review again"
+            )
+        data["review_revision"] = int(revision)
         for rating in self.ratings:
             agreed = data.get(f"agreed_{rating.skill_id}")
             comment = (data.get(f"comment_{rating.skill_id}") or "").strip()

@@ -19,4 +19,5 @@ urlpatterns: list[URLPattern] = [
     path("cycles/<int:cycle_id>/open/", cycles.cycle_open, name="cycle_open"),
     path("cycles/<int:cycle_id>/close/", cycles.cycle_close, name="cycle_close"),
     path("cycles/<int:cycle_id>/reopen/", cycles.cycle_reopen, name="cycle_reopen"),
+    path("cycles/<int:cycle_id>/invite/", cycles.cycle_invite, name="cycle_invite"),
 ]

@@ -33,6 +33,9 @@ class Cycle(models.Model):
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     opened_at = models.DateTimeField(null=True, blank=True)
+    # When the invitations were queued in the outbox. An open cycle without it is waiting for the
+    # worker to queue them (asked after the cycle opens, and every minute by beat until done).
+    invitations_queued_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -92,6 +95,9 @@ class Assessment(models.Model):
     )
     # Bumped on every save of answers: a page posted from an older revision is a stale save.
     revision = models.PositiveIntegerField(default=0)
+    # Bumped on every review that changes a decision: a review page posted from an older
+    # revision that would overwrite another reviewer's decisions is refused.
+    review_revision = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -109,6 +115,10 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.cycle}"
+
+    def get_additional_data(self) -> dict[str, object]:
+        """Whom an audit entry about this assessment concerns."""
+        return {"person_id": self.person_id}
 
     @property
     def is_complete(self) -> bool:
@@ -140,32 +150,16 @@ class Rating(models.Model):
     def __str__(self) -> str:
         return f"{self.skill}: {self.level}"
 
+    def get_additional_data(self) -> dict[str, object]:
+        """Whom and which skill an audit entry about this rating concerns."""
+        return {"person_id": self.assessment.person_id, "skill": self.skill.name}
 
-class ReminderSent(models.Model):
-    """One row per email sent to a person about a cycle, so no email is sent twice."""
 
-    class Kind(models.TextChoices):
-        INVITATION = "invitation", "Invitation"
-        SEVEN_DAYS = "7_days", "Reminder 7 days before closing"
-        TWO_DAYS = "2_days", "Reminder 2 days before closing"
+class Reminder(models.TextChoices):
+    """The reminders before a cycle closes (each is sent to a person once: see emails.py)."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reminders_sent")
-    person = models.ForeignKey(
-        "people.StaffProfile", on_delete=models.CASCADE, related_name="reminders_sent"
-    )
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["cycle", "person", "kind"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["cycle", "person", "kind"], name="one_reminder_per_kind"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.person} for {self.cycle}"
+    SEVEN_DAYS = "7_days", "Reminder 7 days before closing"
+    TWO_DAYS = "2_days", "Reminder 2 days before closing"
 
 
 class AssessmentChange(models.Model):

@@ -15,11 +15,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments import changes, emails
-from assessments.models import Assessment, Cycle, Rating, ReminderSent
+from assessments.models import Assessment, Cycle, Rating, Reminder
 from assessments.selectors import missing_skills, scope_for_assessment, scope_for_person
 from capability.models import Framework, Level, Skill
 from capability.selectors import lowest_tier
 from common import roles
+from outbox.services import email_queue, email_queue_many, keys_queued
 from people.models import StaffProfile, User
 
 logger = logging.getLogger(__name__)
@@ -105,9 +106,9 @@ def cycle_open(*, cycle: Cycle) -> Cycle:
     cycle.opened_at = timezone.now()
     cycle.save(update_fields=["state", "opened_at"])
     cycle_ask_people(cycle=cycle)
-    from assessments.tasks import send_cycle_invitations
-
-    transaction.on_commit(lambda: send_cycle_invitations.delay(cycle.pk))
+    # The open cycle without invitations_queued_at is the intent: the worker queues the emails
+    # (asked now, and by beat every minute until it has), so a broker that is down delays them.
+    transaction.on_commit(lambda: hand_to_worker(QUEUE_INVITATIONS_TASK, cycle.pk))
     return cycle
 
 
@@ -197,70 +198,101 @@ def people_ask(*, cycle: Cycle, people: QuerySet[StaffProfile]) -> int:
     return asked + len(batch)
 
 
-def _people_to_email(cycle: Cycle, *, only_unsubmitted: bool) -> list[StaffProfile]:
-    people = StaffProfile.objects.active().select_related("user").order_by("pk")
+QUEUE_INVITATIONS_TASK = "assessments.tasks.queue_cycle_invitations"
+
+
+def hand_to_worker(task_name: str, *args: object) -> None:
+    """Ask the worker to do something whose intent is already saved. Never raises: with the
+    broker down, beat's next run finds the intent and does it."""
+    from celery import current_app
+
+    try:
+        current_app.tasks[task_name].delay(*args)
+    except Exception:  # noqa: BLE001 - the broker is down; the saved intent waits for beat
+        logger.exception("Could not hand %s to the worker; beat will", task_name)
+
+
+def people_asked(cycle: Cycle, *, only_unsubmitted: bool) -> QuerySet[StaffProfile]:
+    """Active people asked to take part in the cycle (they have an assessment in it), and of
+    those, with `only_unsubmitted`, the ones who have not submitted."""
+    assessments = Assessment.objects.filter(cycle=cycle)
     if only_unsubmitted:
-        people = people.exclude(
-            assessments__cycle=cycle,
-            assessments__status__in=[Assessment.Status.SUBMITTED, Assessment.Status.REVIEWED],
+        # One subquery, so "has this cycle's assessment" and "it is not submitted" hold of the
+        # same row (an exclude across the relation would test them separately).
+        assessments = assessments.exclude(
+            status__in=[Assessment.Status.SUBMITTED, Assessment.Status.REVIEWED]
         )
-    return list(people)
-
-
-def _send_once(cycle: Cycle, people: list[StaffProfile], kind: str, build) -> int:
-    """Send each person one email of this kind for this cycle, ever; returns how many were sent.
-
-    The ReminderSent row and the email commit together: if sending fails the row is rolled back
-    and the next run tries again; if it succeeds a second run finds the row and sends nothing.
-    """
-    sent = 0
-    already = set(
-        ReminderSent.objects.filter(cycle=cycle, kind=kind).values_list("person_id", flat=True)
+    return (
+        StaffProfile.objects.active()
+        .filter(pk__in=assessments.values("person_id"))
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("pk")
     )
-    for person in people:
-        if person.pk in already or not person.user.email:
-            continue
-        try:
-            with transaction.atomic():
-                _, created = ReminderSent.objects.get_or_create(
-                    cycle=cycle, person=person, kind=kind
-                )
-                if created:
-                    emails.send_one(build(person))
-                    sent += 1
-        except emails.SEND_FAILURES:
-            # The mail relay is down: stop here; the rows of unsent emails were rolled back, so
-            # the next run (daily housekeeping, or the worker's retry) sends them.
-            logger.exception("Could not send %s emails for %s: will try again", kind, cycle)
-            raise
-    return sent
 
 
-def cycle_send_invitations(*, cycle: Cycle) -> int:
+def queue_once(people: QuerySet[StaffProfile], key, build) -> int:
+    """Queue one email per person whose key has none yet; returns how many were queued."""
+    queued = 0
+    batch: list[StaffProfile] = []
+
+    def flush() -> int:
+        known = keys_queued(key(person) for person in batch)
+        return email_queue_many(build(person) for person in batch if key(person) not in known)
+
+    for person in people.iterator(chunk_size=2000):
+        batch.append(person)
+        if len(batch) == 2000:
+            queued += flush()
+            batch = []
+    if batch:
+        queued += flush()
+    return queued
+
+
+@transaction.atomic
+def cycle_queue_invitations(*, cycle: Cycle) -> int:
+    """Queue an invitation for everyone asked who has none (when the cycle opens, for people who
+    join while it is open, and when a head of digital asks); returns how many were queued."""
+    cycle = _locked_cycle(cycle)
     if not cycle.is_open:
         return 0
-    people = _people_to_email(cycle, only_unsubmitted=False)
-    return _send_once(
-        cycle, people, ReminderSent.Kind.INVITATION, lambda p: emails.invitation(cycle, p)
+    queued = queue_once(
+        people_asked(cycle, only_unsubmitted=False),
+        lambda person: emails.invitation_key(cycle, person),
+        lambda person: emails.invitation(cycle, person),
     )
+    if cycle.invitations_queued_at is None:
+        cycle.invitations_queued_at = timezone.now()
+        cycle.save(update_fields=["invitations_queued_at"])
+    return queued
+
+
+def cycles_waiting_for_invitations() -> QuerySet[Cycle]:
+    return Cycle.objects.open().filter(invitations_queued_at__isnull=True)
 
 
 def reminder_kind(cycle: Cycle, today: datetime.date) -> str | None:
     days_left = (cycle.closes_on - today).days
     if 0 <= days_left <= 2:
-        return ReminderSent.Kind.TWO_DAYS
+        return Reminder.TWO_DAYS
     if 2 < days_left <= 7:
-        return ReminderSent.Kind.SEVEN_DAYS
+        return Reminder.SEVEN_DAYS
     return None
 
 
-def cycle_send_reminders(*, cycle: Cycle, today: datetime.date) -> int:
+def cycle_queue_reminders(*, cycle: Cycle, today: datetime.date) -> int:
+    """Queue the reminder due today to everyone asked who has not submitted, once each."""
     kind = reminder_kind(cycle, today)
     if not cycle.is_open or kind is None:
         return 0
     days_left = (cycle.closes_on - today).days
-    people = _people_to_email(cycle, only_unsubmitted=True)
-    return _send_once(cycle, people, kind, lambda p: emails.reminder(cycle, p, days_left))
+    with transaction.atomic():
+        return queue_once(
+            people_asked(cycle, only_unsubmitted=True),
+            lambda person: emails.reminder_key(cycle, person, kind),
+            lambda person: emails.reminder(cycle, person, kind, days_left),
+        )
 
 
 @dataclass
@@ -270,18 +302,24 @@ class Housekeeping:
 
 
 def cycles_housekeeping(*, today: datetime.date) -> Housekeeping:
-    """Close open cycles past their closing date, then remind people in those still open."""
+    """Close open cycles past their closing date, ask and invite people who joined, and queue the
+    reminders due. Safe to run twice, even at once: a cycle another run closed is skipped, and
+    the outbox's keys queue each email once."""
     closed = []
     for cycle in Cycle.objects.open().filter(closes_on__lt=today):
-        closed.append(cycle_close(cycle=cycle).name)
+        with transaction.atomic():
+            locked = _locked_cycle(cycle)
+            if locked.is_open and locked.closes_on < today:
+                closed.append(cycle_close(cycle=locked).name)
     for cycle in Cycle.objects.open().select_related("framework"):
         with transaction.atomic():
             cycle_ask_people(cycle=cycle)
-    sent = sum(
-        cycle_send_reminders(cycle=cycle, today=today)
+        cycle_queue_invitations(cycle=cycle)
+    queued = sum(
+        cycle_queue_reminders(cycle=cycle, today=today)
         for cycle in Cycle.objects.open().select_related("framework")
     )
-    return Housekeeping(closed=closed, reminders_sent=sent)
+    return Housekeeping(closed=closed, reminders_sent=queued)
 
 
 # Self-assessment --------------------------------------------------------------------------------
@@ -339,13 +377,21 @@ def _ensure_editable(assessment: Assessment) -> None:
 
 @transaction.atomic
 def assessment_save_answers(
-    *, assessment: Assessment, answers: dict[int, Answer], based_on_revision: int
+    *,
+    assessment: Assessment,
+    answers: dict[int, Answer],
+    based_on_revision: int,
+    shown: dict[int, Answer | None] | None = None,
 ) -> Assessment:
     """Save levels and evidence for some skills.
 
-    `based_on_revision` is the revision the page was rendered from. When another tab has saved
-    since, the save is merged per skill: it goes ahead unless one of these skills was changed
-    since that revision to something other than what this page posts (StaleSaveError lists them).
+    `based_on_revision` is the revision the page was rendered from, and `shown` what the page
+    showed for each of its skills then (None: not answered). An answer that is what the page
+    showed was not changed on this page, so it is not applied: the skill keeps whatever is saved
+    now, perhaps by another tab. Without `shown` (or for a skill missing from it) every answer
+    counts as a change. A change is refused (StaleSaveError lists the skills) only when the skill
+    was also changed since that revision, to something other than this page's answer; the rest
+    of the page is not saved either, so nothing is half-written.
     """
     assessment = _locked_assessment(assessment)
     _ensure_editable(assessment)
@@ -363,6 +409,12 @@ def assessment_save_answers(
             raise AssessmentError(
                 "One of the answers is a level that is not part of this cycle's framework"
             )
+    if shown is not None:
+        answers = {
+            skill_id: answer
+            for skill_id, answer in answers.items()
+            if skill_id not in shown or shown[skill_id] != answer
+        }
     existing = {rating.skill_id: rating for rating in assessment.ratings.select_related("skill")}
 
     def differs(rating: Rating, answer: Answer) -> bool:
@@ -425,14 +477,38 @@ def assessment_submit(*, assessment: Assessment) -> Assessment:
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
     changes.assessments_changed([assessment])
-    if assessment.person.line_manager_id:
-        from assessments.tasks import notify_manager_of_submission
-
-        transaction.on_commit(lambda: notify_manager_of_submission.delay(assessment.pk))
+    assessment_notify_manager(assessment=assessment)
     return assessment
 
 
 # Review -----------------------------------------------------------------------------------------
+
+
+class StaleReviewError(AssessmentError):
+    """A review page rendered before someone else's review would overwrite its decisions.
+
+    `assessment` is the assessment as now saved (its reviewer, time and review revision);
+    `differing` holds the skills whose posted decision differs from the saved one.
+    """
+
+    def __init__(self, assessment: Assessment, reviewer: User, differing: set[int]) -> None:
+        when = timezone.localtime(assessment.reviewed_at or timezone.now())
+        at = f"at {when:%H:%M} on {when.day} {when:%B %Y}"
+        if assessment.reviewed_by_id == reviewer.pk:
+            message = (
+                f"You saved a review of this assessment in another tab or window {at}, after you "
+                "opened this page. The levels and comments saved there are shown under each "
+                "skill: check them and save your review again"
+            )
+        else:
+            name = assessment.reviewed_by or "Someone who has since left"
+            message = (
+                f"{name} reviewed this assessment {at}, after you opened this page. Their levels "
+                "and comments are shown under each skill: check them and save your review again"
+            )
+        super().__init__(message)
+        self.assessment = assessment
+        self.differing = differing
 
 
 def can_review(user: User, assessment: Assessment) -> bool:
@@ -447,9 +523,19 @@ def can_review(user: User, assessment: Assessment) -> bool:
 
 @transaction.atomic
 def assessment_review(
-    *, assessment: Assessment, reviewer: User, decisions: dict[int, Decision]
+    *,
+    assessment: Assessment,
+    reviewer: User,
+    decisions: dict[int, Decision],
+    based_on_review_revision: int | None = None,
 ) -> Assessment:
-    """Record the agreed level (and comment) for every rating; the assessment becomes reviewed."""
+    """Record the agreed level (and comment) for every rating; the assessment becomes reviewed.
+
+    `based_on_review_revision` is the review revision the page was rendered from (None: a caller
+    without a page). When someone has reviewed since, the review is refused with StaleReviewError
+    if any decision differs from what they saved; posting exactly what is saved is no error. A
+    review that changes nothing on a reviewed assessment writes nothing and tells nobody.
+    """
     assessment = _locked_assessment(assessment)
     if not can_review(reviewer, assessment):
         raise AssessmentError("Only this person's line manager or a head of digital can review")
@@ -467,6 +553,22 @@ def assessment_review(
             raise AssessmentError(
                 f"Choose one of the levels shown for {ratings[skill_id].skill.name}"
             )
+    saved = assessment.review_revision
+    if based_on_review_revision is not None and not 0 <= based_on_review_revision <= saved:
+        raise AssessmentError(
+            "The page you sent does not match the saved review. Check the levels and save again"
+        )
+    changed = {
+        skill_id: decision
+        for skill_id, decision in decisions.items()
+        if ratings[skill_id].agreed_level_id != decision.agreed_level.pk
+        or ratings[skill_id].manager_comment != decision.comment
+    }
+    if changed and based_on_review_revision is not None and based_on_review_revision < saved:
+        raise StaleReviewError(assessment, reviewer, set(changed))
+    if not changed and assessment.status == Assessment.Status.REVIEWED:
+        return assessment
+    for skill_id, decision in changed.items():
         rating = ratings[skill_id]
         rating.agreed_level = decision.agreed_level
         rating.manager_comment = decision.comment
@@ -474,11 +576,12 @@ def assessment_review(
     assessment.status = Assessment.Status.REVIEWED
     assessment.reviewed_at = timezone.now()
     assessment.reviewed_by = reviewer
-    assessment.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+    assessment.review_revision = saved + 1
+    assessment.save(
+        update_fields=["status", "reviewed_at", "reviewed_by", "review_revision", "updated_at"]
+    )
     changes.assessments_changed([assessment])
-    from assessments.tasks import notify_person_of_review
-
-    transaction.on_commit(lambda: notify_person_of_review.delay(assessment.pk))
+    assessment_notify_reviewed(assessment=assessment)
     return assessment
 
 
@@ -486,19 +589,19 @@ def assessment_review(
 
 
 def assessment_notify_manager(*, assessment: Assessment) -> bool:
-    """Tell the person's line manager; a manager who has left is not told (heads of digital
-    review those people, from their list of people with no line manager)."""
+    """Queue an email to the person's line manager, with the submission; a manager who has left
+    is not told (heads of digital review those people, from their list of people with no line
+    manager). True if one was queued."""
     manager = assessment.person.line_manager
     if not assessment.person.has_active_line_manager or not assessment.is_complete:
         return False
     if not manager.user.email:
         return False
-    emails.send_one(emails.submitted_to_manager(assessment, manager))
-    return True
+    return email_queue(emails.submitted_to_manager(assessment, manager))
 
 
 def assessment_notify_reviewed(*, assessment: Assessment) -> bool:
+    """Queue the "your assessment was reviewed" email, with the review."""
     if assessment.status != Assessment.Status.REVIEWED or not assessment.person.user.email:
         return False
-    emails.send_one(emails.reviewed_to_person(assessment))
-    return True
+    return email_queue(emails.reviewed_to_person(assessment))

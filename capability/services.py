@@ -6,11 +6,13 @@ transaction, so exactly one version is published at any moment (the database enf
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
+from typing import Literal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -30,12 +32,51 @@ STARTER_FRAMEWORK = Path(settings.BASE_DIR) / "fixtures" / "starter_framework.js
 
 
 class FrameworkNotEditable(Exception):
-    def __init__(self, framework: Framework) -> None:
+    def __init__(self, framework: Framework, message: str = "") -> None:
         super().__init__(
-            f"{framework.name} {framework.version} is {framework.get_status_display().lower()}: "
-            "only a draft can be changed"
+            message
+            or f"{framework.name} {framework.version} is "
+            f"{framework.get_status_display().lower()}: only a draft can be changed"
         )
         self.framework = framework
+
+
+def _at(moment: datetime.datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    day = "" if local.date() == timezone.localdate() else f" on {local.day} {local:%B %Y}"
+    return f" at {local:%H:%M}{day}"
+
+
+class FrameworkNoLongerDraft(FrameworkNotEditable):
+    """Publishing found the version already published or retired (someone else, a moment ago,
+    or the same head of digital in another tab)."""
+
+    def __init__(self, framework: Framework) -> None:
+        if framework.status == Framework.Status.PUBLISHED:
+            happened = f"published{_at(framework.published_at)}"
+        else:
+            happened = f"retired{_at(framework.retired_at)}"
+        super().__init__(
+            framework, f"Version {framework.version} is no longer a draft: it was {happened}"
+        )
+
+
+class PublishedVersionChanged(Exception):
+    """Another version was published after the publish page was shown (or while publishing)."""
+
+    def __init__(self, draft: Framework, published: Framework | None) -> None:
+        if published is None:
+            happened = "The published version was retired a moment ago"
+        else:
+            happened = f"Version {published.version} was published by someone else a moment ago"
+        super().__init__(
+            f"{happened}. Nothing was changed: check what is published now, then publish "
+            f"version {draft.version} again if you still want to"
+        )
+        self.draft = draft
+        self.published = published
 
 
 class SkillsImportFailed(Exception):
@@ -55,8 +96,12 @@ class FrameworkDataInvalid(Exception):
 
 
 def _require_draft(framework: Framework) -> None:
-    if not framework.is_editable:
-        raise FrameworkNotEditable(framework)
+    """Refuse unless the version is a draft as now saved: the caller's copy may be from before
+    it was published. The row stays locked to the end of the caller's transaction, so it cannot
+    be published half way through an edit (framework_publish locks it too)."""
+    saved = Framework.objects.select_for_update().get(pk=framework.pk)
+    if not saved.is_editable:
+        raise FrameworkNotEditable(saved)
 
 
 # Whole frameworks as JSON ------------------------------------------------------------------------
@@ -240,18 +285,49 @@ def framework_create_draft(*, source: Framework, version: str, name: str = "") -
 
 
 @transaction.atomic
-def framework_publish(*, framework: Framework) -> Framework:
-    """Publish a draft; the version published before it retires."""
-    framework = Framework.objects.select_for_update().get(pk=framework.pk)
-    _require_draft(framework)
+def framework_publish(
+    *, framework: Framework, replacing: int | None | Literal["any"] = "any"
+) -> Framework:
+    """Publish a draft; the version published before it retires.
+
+    `replacing` is the id of the published version the publish page said would retire (None: it
+    said none is published); when another is published now, PublishedVersionChanged. "any" is for
+    callers without a page. A version that is no longer a draft raises FrameworkNoLongerDraft.
+    """
+    # The draft and the published version are locked in one statement, in id order, so two
+    # publishes wait for each other and never deadlock. A locked row changed by the other is
+    # read again as it is now; a version it published is not among the rows, hence the re-read.
+    locked = list(
+        Framework.objects.select_for_update()
+        .filter(Q(pk=framework.pk) | Q(status=Framework.Status.PUBLISHED))
+        .order_by("pk")
+    )
+    draft = next((item for item in locked if item.pk == framework.pk), None)
+    if draft is None:
+        raise Framework.DoesNotExist(f"Framework {framework.pk} no longer exists")
+    if not draft.is_editable:
+        raise FrameworkNoLongerDraft(draft)
+    retiring = [item for item in locked if item.status == Framework.Status.PUBLISHED]
+    retiring_ids = {item.pk for item in retiring}
+    now_published = list(Framework.objects.published())
+    if {item.pk for item in now_published} != retiring_ids:
+        meanwhile = [item for item in now_published if item.pk not in retiring_ids]
+        raise PublishedVersionChanged(draft, meanwhile[0] if meanwhile else None)
+    if replacing != "any" and replacing != (retiring[0].pk if retiring else None):
+        raise PublishedVersionChanged(draft, retiring[0] if retiring else None)
     now = timezone.now()
-    Framework.objects.select_for_update().published().update(
+    Framework.objects.filter(pk__in=retiring_ids).update(
         status=Framework.Status.RETIRED, retired_at=now
     )
-    framework.status = Framework.Status.PUBLISHED
-    framework.published_at = now
-    framework.save(update_fields=["status", "published_at"])
-    return framework
+    draft.status = Framework.Status.PUBLISHED
+    draft.published_at = now
+    try:
+        with transaction.atomic():
+            draft.save(update_fields=["status", "published_at"])
+    except IntegrityError as error:
+        # Published outside this function (the Django admin) after the checks above.
+        raise PublishedVersionChanged(draft, Framework.objects.published().first()) from error
+    return draft
 
 
 # Editing a draft ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +21,8 @@ from capability.forms import (
 from capability.models import Framework, RoleProfile, Skill
 from capability.services import (
     FrameworkDataInvalid,
+    FrameworkNotEditable,
+    PublishedVersionChanged,
     SkillsImportFailed,
     framework_create_draft,
     framework_export_json,
@@ -136,8 +139,24 @@ def _framework_for_head(framework_id: int) -> Framework:
     return get_object_or_404(Framework, pk=framework_id)
 
 
-def _read_only(request: HttpRequest, framework: Framework) -> HttpResponse:
-    return render(request, "capability/manage/read_only.html", {"framework": framework}, status=403)
+def _read_only(request: HttpRequest, framework: Framework, message: str = "") -> HttpResponse:
+    return render(
+        request,
+        "capability/manage/read_only.html",
+        {"framework": framework, "message": message},
+        status=403,
+    )
+
+
+def _changed_meanwhile(request: HttpRequest, refused: FrameworkNotEditable) -> HttpResponse:
+    """The version stopped being a draft between opening the page and saving it."""
+    framework = refused.framework
+    return _read_only(
+        request,
+        framework,
+        f"Version {framework.version} was {framework.get_status_display().lower()} while you "
+        "were changing it, so your changes were not saved.",
+    )
 
 
 @roles.head_of_digital_required
@@ -214,12 +233,15 @@ def _skill_form_page(
     form = SkillForm(request.POST or None, framework=framework, skill=skill, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {key: form.cleaned_data[key] for key in ("name", "description", "area", "tier")}
-        if skill is None:
-            skill = skill_create(framework=framework, descriptors=form.descriptors(), **fields)
-            messages.success(request, f"{skill.name} added.")
-        else:
-            skill_update(skill=skill, descriptors=form.descriptors(), **fields)
-            messages.success(request, f"{skill.name} saved.")
+        try:
+            if skill is None:
+                skill = skill_create(framework=framework, descriptors=form.descriptors(), **fields)
+                messages.success(request, f"{skill.name} added.")
+            else:
+                skill_update(skill=skill, descriptors=form.descriptors(), **fields)
+                messages.success(request, f"{skill.name} saved.")
+        except FrameworkNotEditable as refused:
+            return _changed_meanwhile(request, refused)
         return redirect("capability:version", framework_id=framework.pk)
     return render(
         request,
@@ -239,7 +261,10 @@ def role_targets_view(request: HttpRequest, framework_id: int, role_id: int) -> 
     skills = list(selectors.skills_for_tier(role.tier))
     form = RoleTargetsForm(request.POST or None, role=role, skills=skills)
     if request.method == "POST" and form.is_valid():
-        role_targets_set(role=role, targets=form.targets())
+        try:
+            role_targets_set(role=role, targets=form.targets())
+        except FrameworkNotEditable as refused:
+            return _changed_meanwhile(request, refused)
         messages.success(request, f"Targets for {role.name} saved.")
         return redirect("capability:version", framework_id=framework.pk)
     return render(
@@ -264,19 +289,38 @@ def compare_view(request: HttpRequest, framework_id: int) -> HttpResponse:
     )
 
 
+def _posted_replacing(request: HttpRequest) -> int | None | Literal["any"]:
+    """The published version the page said would retire: its id, or "none"."""
+    posted = request.POST.get("replacing")
+    if posted is None:
+        return "any"
+    posted = posted.strip()
+    return int(posted) if posted.isascii() and posted.isdigit() and len(posted) <= 18 else None
+
+
 @roles.head_of_digital_required
 def publish_view(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = _framework_for_head(framework_id)
-    if not framework.is_editable:
-        return _read_only(request, framework)
+    error = ""
     if request.method == "POST":
-        framework_publish(framework=framework)
-        messages.success(request, f"Version {framework.version} is published.")
-        return redirect("capability:manage")
+        # The service decides on the rows as they are now: two heads may publish at once.
+        try:
+            framework_publish(framework=framework, replacing=_posted_replacing(request))
+        except FrameworkNotEditable as refused:
+            return _read_only(request, refused.framework, str(refused))
+        except PublishedVersionChanged as changed:
+            error = str(changed)
+        except Framework.DoesNotExist as gone:
+            raise Http404 from gone
+        else:
+            messages.success(request, f"Version {framework.version} is published.")
+            return redirect("capability:manage")
+    elif not framework.is_editable:
+        return _read_only(request, framework)
     return render(
         request,
         "capability/manage/publish.html",
-        {"framework": framework, "published": selectors.published_framework()},
+        {"framework": framework, "published": selectors.published_framework(), "error": error},
     )
 
 
@@ -331,6 +375,8 @@ def import_skills_view(request: HttpRequest, framework_id: int) -> HttpResponse:
         except SkillsImportFailed as failure:
             row_errors = failure.errors
             form.add_error("file", file_problems_message(len(row_errors)))
+        except FrameworkNotEditable as refused:
+            return _changed_meanwhile(request, refused)
         else:
             messages.success(request, f"{len(skills)} skill(s) imported.")
             return redirect("capability:version", framework_id=framework.pk)

@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "axes",
     "csp",
+    "auditlog",
     "common",
+    "outbox",
     "capability",
     "people",
     "assessments",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "okrs",
     "roadmap",
     "reports",
+    "audit",
     "demo",
 ]
 
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Records who made each change for the audit trail (after authentication).
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -179,13 +184,22 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
-# Email: the console in development, SMTP otherwise.
+# Email: the console in development; otherwise GOV.UK Notify when its key is set, else SMTP.
+# Every email goes through the outbox (outbox/), which the worker sends and retries.
+GOVUK_NOTIFY_API_KEY = env_str("GOVUK_NOTIFY_API_KEY")
+# A Notify email template whose subject is ((subject)) and whose body is ((body)).
+GOVUK_NOTIFY_TEMPLATE_ID = env_str("GOVUK_NOTIFY_TEMPLATE_ID")
+GOVUK_NOTIFY_BASE_URL = env_str("GOVUK_NOTIFY_BASE_URL")
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
+    else "outbox.notify.NotifyEmailBackend"
+    if GOVUK_NOTIFY_API_KEY
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+# Seconds to wait for the relay (SMTP or Notify) before trying again later.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -222,11 +236,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
+# Every task: a soft limit (the task can record why it stopped) and a hard one (the worker
+# process is killed). The longest task is a report build, well inside 4 minutes at 20,000 staff.
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
-# Must exceed the longest task, or Redis hands an unacknowledged task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
+# Redis hands a task that is not acknowledged within the visibility timeout to another worker,
+# so it must exceed the longest time a worker may hold one: the longest retry wait (a retried
+# task is held until its countdown ends; reports' longest is 80 s) plus the hard time limit,
+# 380 s. 600 s leaves room. It need not be longer: a worker that dies mid-build is found by its
+# silent heartbeat and the build queued again by beat (reports.tasks.recover_reports) within
+# about two minutes, without waiting for Redis to redeliver the message.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
 CELERY_BEAT_SCHEDULE = {
+    # Send the outbox's due emails every minute, in case a hand-off after a change was lost.
+    "send-due-emails": {
+        "task": "outbox.tasks.send_due_emails",
+        "schedule": 60.0,
+    },
+    # The text of emails sent more than 30 days ago is not kept (the record that they went is).
+    "forget-old-email-bodies": {
+        "task": "outbox.tasks.forget_old_bodies",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Queue the invitations of a cycle that opened while the broker was down.
+    "queue-pending-invitations": {
+        "task": "assessments.tasks.queue_pending_invitations",
+        "schedule": 60.0,
+    },
     # Reminders 7 and 2 days before a cycle closes, and closing cycles past their date.
     "daily-cycle-housekeeping": {
         "task": "assessments.tasks.daily_cycle_housekeeping",
@@ -247,12 +283,52 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=0),
     },
+    # Queue again report builds whose worker went quiet or that no worker has claimed, and
+    # delete stored report files that no report refers to.
+    "recover-reports": {
+        "task": "reports.tasks.recover_reports",
+        "schedule": 60.0,
+    },
     # The organisation report for each cycle that has closed and has none yet.
     "queue-closed-cycle-reports": {
         "task": "reports.tasks.queue_closed_cycle_reports",
         "schedule": crontab(hour=6, minute=30),
     },
 }
+
+# The audit trail (django-auditlog): who changed what, when, before and after, for these models.
+# Heads of digital read it in the service (audit/); nobody can edit it there.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "assessments.rating",
+        "include_fields": ["level", "evidence", "agreed_level", "manager_comment"],
+    },
+    {
+        "model": "assessments.assessment",
+        "include_fields": ["status", "reviewed_by", "team", "tier", "role_profile"],
+    },
+    {"model": "assessments.cycle", "exclude_fields": ["created_at"]},
+    {"model": "capability.framework", "exclude_fields": ["created_at"]},
+    "capability.roleprofile",
+    "capability.roletarget",
+    {
+        "model": "people.user",
+        "include_fields": ["email", "full_name", "is_active", "is_staff", "is_superuser"],
+        "m2m_fields": ["groups"],
+    },
+    {"model": "people.staffprofile", "exclude_fields": ["updated_at"]},
+    {
+        "model": "people.peopleimport",
+        "exclude_fields": ["text", "created_at"],
+        "m2m_fields": ["deactivated_people"],
+    },
+    {"model": "reports.report", "include_fields": ["status"]},
+)
+# Client addresses are not kept: the trail says who, not from where.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = True
+# A changed level reads "3 Practitioner", not a row id.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # Security headers. CSP allows nothing inline: scripts and styles are files we serve.
 CONTENT_SECURITY_POLICY = {

@@ -48,6 +48,8 @@ urlpatterns = [
     path("privacy/how-answers-are-protected/", views.answers_protected, name="answers_protected"),
     path("keep-alive/", views.keep_alive, name="keep_alive"),
     path("manage/", views.manage, name="manage"),
+    path("manage/emails/", include("outbox.urls")),
+    path("manage/audit/", include("audit.urls")),
     path("", include(auth_patterns)),
     path("people/", include("people.urls")),
     path("framework/", include("capability.urls")),

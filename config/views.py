@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
+import psycopg
+from django import db
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -129,5 +135,52 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
+# How long a browser or a client is asked to wait before trying again when the database is down.
+DATABASE_DOWN_RETRY_AFTER_SECONDS = 30
+DATABASE_DOWN_ERRORS: tuple[type[BaseException], ...] = (
+    db.OperationalError,
+    db.InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+
+
+def _database_is_down(error: BaseException | None) -> bool:
+    """The error, or one it was raised from or while handling, is a failure to reach the database
+    (Django's wrappers, and psycopg's own errors, which they carry as their cause)."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, DATABASE_DOWN_ERRORS):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _page_without_the_database(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """An error page that reads nothing from the request: no user, session or messages, so no
+    context processor and nothing in the template can reach for the database."""
+    # On the way out, SessionMiddleware would load the session (from the database) to decide on
+    # its cookie, although it saves nothing for an error page: without request.session it leaves
+    # the response, and the person's cookie, as they are.
+    request.__dict__.pop("session", None)
+    context = {
+        "service_name": settings.SERVICE_NAME,
+        "organisation_name": settings.ORGANISATION_NAME,
+        "support_email": settings.SUPPORT_EMAIL,
+    }
+    response = HttpResponse(render_to_string(template, context), status=status)
+    # Set here, so the middleware on the way out need not look at request.user (the database).
+    patch_cache_control(response, no_store=True)
+    return response
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    """Django calls this while it handles the exception (from a view, a middleware or another
+    error page), so sys.exc_info() says what went wrong. The database being down is a 503 the
+    person can wait out; anything else is a 500. Neither page needs the database."""
+    if _database_is_down(sys.exc_info()[1]):
+        response = _page_without_the_database(request, "503.html", status=503)
+        response["Retry-After"] = str(DATABASE_DOWN_RETRY_AFTER_SECONDS)
+        return response
+    return _page_without_the_database(request, "500.html", status=500)

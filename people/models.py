@@ -54,6 +54,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def get_additional_data(self) -> dict[str, object]:
+        """Whom an audit entry about this account concerns (its staff profile, if any)."""
+        profile_id = StaffProfile.objects.filter(user_id=self.pk).values_list("pk", flat=True)
+        return {"person_id": profile_id.first()}
+
 
 class Directorate(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -127,6 +132,9 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def get_additional_data(self) -> dict[str, object]:
+        return {"person_id": self.pk}
 
     @property
     def directorate(self) -> Directorate:

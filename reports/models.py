@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# A build's worker writes `heartbeat_at` on every progress step and, while one step runs long
+# (WeasyPrint's layout), every HEARTBEAT_EVERY seconds from a thread (reports.services). A build
+# not heard from for this long has lost its worker: the page stops showing its percentage, beat's
+# recovery queues it again and another worker may claim it.
+ABANDONED_AFTER = timedelta(seconds=60)
+# A queued report no worker has claimed for this long is handed to Celery again (the broker was
+# down when it was asked for, or its message was lost).
+QUEUED_TOO_LONG = timedelta(minutes=2)
 
-def stale_after() -> timedelta:
-    """A build still running after Celery's hard time limit was abandoned by a dead worker."""
-    return timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 300) + 60)
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def abandoned(self, now: datetime | None = None) -> ReportQuerySet:
+        """Running, but its worker has not been heard from for ABANDONED_AFTER."""
+        return self.filter(Report.abandoned_condition(now or timezone.now()))
+
+    def waiting(self) -> ReportQuerySet:
+        return self.filter(status=Report.Status.QUEUED)
 
 
 class Report(models.Model):
@@ -50,9 +63,19 @@ class Report(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # The worker's last sign of life: set on every progress step while running.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the report was last handed to Celery (beat hands a long-queued one over again).
+    handed_at = models.DateTimeField(default=timezone.now)
+    # When the stored file was built: it stays downloadable while a rebuild runs or fails.
+    built_at = models.DateTimeField(null=True, blank=True)
+    # Which build this is: a ready report built again is a new build, with its own requesters.
+    build = models.PositiveIntegerField(default=1)
     # The Celery task id that holds the claim: a redelivered or retried message keeps its id,
     # so it may pick up a build its own earlier delivery left running.
     claimed_by = models.CharField(max_length=255, blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-cycle__opens_on", "directorate__name"]
@@ -77,6 +100,13 @@ class Report(models.Model):
     def __str__(self) -> str:
         return f"{self.cycle} – {self.scope_label}"
 
+    @staticmethod
+    def abandoned_condition(now: datetime) -> Q:
+        cutoff = now - ABANDONED_AFTER
+        return Q(status=Report.Status.RUNNING) & (
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        )
+
     @property
     def scope_label(self) -> str:
         return self.directorate.name if self.directorate_id else "Whole organisation"
@@ -86,11 +116,42 @@ class Report(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def last_heard_from(self) -> datetime | None:
+        return self.heartbeat_at or self.started_at
+
+    @property
     def is_abandoned(self) -> bool:
+        """Running, but its worker has gone quiet: nothing is building it."""
+        heard = self.last_heard_from
         return (
             self.status == self.Status.RUNNING
-            and self.started_at is not None
-            and self.started_at < timezone.now() - stale_after()
+            and heard is not None
+            and heard < timezone.now() - ABANDONED_AFTER
+        )
+
+    @property
+    def is_being_built(self) -> bool:
+        """A worker is building it and was heard from recently: its percentage is moving."""
+        return self.status == self.Status.RUNNING and not self.is_abandoned
+
+    @property
+    def is_waiting(self) -> bool:
+        """Queued, or abandoned by its worker: waiting for a worker to take it."""
+        return self.status == self.Status.QUEUED or self.is_abandoned
+
+    @property
+    def waiting_since(self) -> datetime | None:
+        if self.status == self.Status.QUEUED:
+            return self.queued_at
+        return self.last_heard_from if self.is_abandoned else None
+
+    @property
+    def offers_try_again(self) -> bool:
+        """Failed, abandoned, or queued for longer than a worker should take to pick it up."""
+        if self.status == self.Status.FAILED or self.is_abandoned:
+            return True
+        return (
+            self.status == self.Status.QUEUED and self.queued_at < timezone.now() - QUEUED_TOO_LONG
         )
 
     @property
@@ -98,6 +159,33 @@ class Report(models.Model):
         return self.status == self.Status.READY
 
     @property
+    def has_previous_version(self) -> bool:
+        """A rebuild is under way or failed, and the last good file is still stored."""
+        return not self.is_ready and bool(self.file) and self.built_at is not None
+
+    @property
     def download_name(self) -> str:
         scope = self.directorate.name if self.directorate_id else "organisation"
         return f"capability-report-{self.cycle.name}-{scope}.pdf".replace(" ", "-").lower()
+
+
+class ReportRequest(models.Model):
+    """Someone who asked for a build of a report: each is emailed when that build is ready."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_requests"
+    )
+    build = models.PositiveIntegerField()
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "user", "build"], name="report_request_once_per_build"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} asked for {self.report} (build {self.build})"

@@ -55,6 +55,14 @@ def report_for_user(*, user: User, report_id: int) -> Report:
         raise Http404("No such report") from missing
 
 
+def report_awaited_by(*, report: Report, user: User) -> bool:
+    """Whether this person asked for the report's current build, and so will be emailed."""
+    return (
+        report.requested_by_id == user.pk
+        or report.requests.filter(user=user, build=report.build).exists()
+    )
+
+
 # --- Report content ---------------------------------------------------------------------------
 
 

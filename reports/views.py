@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from common import roles
 from reports import selectors, services
-from reports.forms import GenerateReportForm
+from reports.forms import ORGANISATION, GenerateReportForm
 
 
 @roles.organisation_view_required
@@ -27,31 +27,53 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @roles.organisation_view_required
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_for_user(user=request.user, report_id=report_id)
-    return render(request, "reports/detail.html", {"report": report})
+    context = {
+        "report": report,
+        "emailed": report.is_in_progress
+        and selectors.report_awaited_by(report=report, user=request.user),
+        "scope_value": report.directorate_id or ORGANISATION,
+    }
+    return render(request, "reports/detail.html", context)
 
 
 @require_POST
 @roles.organisation_view_required
 def report_retry(request: HttpRequest, report_id: int) -> HttpResponse:
-    """Try a failed report again, or rebuild a ready one with the latest figures."""
+    """Try again a report that failed, waits for a worker or lost its worker, or rebuild a
+    ready one with the latest figures. A build a live worker is running is left to it."""
     report = selectors.report_for_user(user=request.user, report_id=report_id)
-    services.report_request(
+    report = services.report_request(
         cycle=report.cycle,
         directorate=report.directorate,
         requested_by=request.user,
         regenerate=True,
     )
-    messages.success(request, "The report has been queued to be built again.")
+    if report.is_being_built:
+        messages.success(
+            request, "The report is already being built. We will email you when it is ready."
+        )
+    else:
+        messages.success(
+            request,
+            "The report has been queued to be built again. We will email you when it is ready.",
+        )
     return redirect("reports:detail", report_id=report.pk)
 
 
 @roles.organisation_view_required
 def report_download(request: HttpRequest, report_id: int) -> FileResponse:
+    """The stored file: the ready report, or the previous version while a rebuild runs or
+    after one failed."""
     report = selectors.report_for_user(user=request.user, report_id=report_id)
-    if not report.is_ready or not report.file:
+    if not report.file:
         raise Http404("This report is not ready to download")
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The report's file is missing") from missing
+    services.report_downloaded(report=report, user=request.user)
     return FileResponse(
-        report.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=report.download_name,
         content_type="application/pdf",

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments.models import Assessment, Cycle
 from capability.models import Framework
 from okrs.models import KeyResult, Objective
+from outbox.models import Email
 from people.models import PeopleImport, StaffProfile, User
 from reports.models import Report
 from roadmap.models import Initiative, Milestone
@@ -57,6 +58,12 @@ def someone_elses_ids() -> dict[str, object]:
         "import_id": PeopleImport.objects.create(
             mode="add", file_name="hr.csv", file_sha256="0" * 64, text="name\n"
         ).pk,
+        "email_id": Email.objects.create(
+            key="invitation:0:0", kind="invitation", to="staff@example.org", subject="S", body=""
+        ).pk,
+        "person_id": staff.pk,
+        "model": "capability.framework",
+        "object_id": framework.pk,
         "uidb64": "MQ",
         "token": "not-a-token",
     }

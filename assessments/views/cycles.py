@@ -15,6 +15,7 @@ from assessments import services
 from assessments.forms import CycleForm, CycleReopenForm
 from assessments.models import Assessment, Cycle
 from common import roles
+from outbox import selectors as outbox_selectors
 
 
 def _cycle_for_head(request: HttpRequest, cycle_id: int) -> Cycle:
@@ -45,10 +46,19 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 
 
 def _render_cycle(request: HttpRequest, cycle: Cycle, error: str = "") -> HttpResponse:
+    invitations = None
+    if cycle.state != Cycle.State.DRAFT:
+        counts = outbox_selectors.status_counts(key_prefix=f"invitation:{cycle.pk}:")
+        invitations = {
+            "sent": counts["sent"],
+            "waiting": counts["queued"] + counts["sending"],
+            "failed": counts["failed"],
+            "asked": services.people_asked(cycle, only_unsubmitted=False).count(),
+        }
     return render(
         request,
         "assessments/cycle_detail.html",
-        {"cycle": cycle, "error": error},
+        {"cycle": cycle, "error": error, "invitations": invitations},
         status=400 if error else 200,
     )
 
@@ -77,8 +87,26 @@ def cycle_open(request: HttpRequest, cycle_id: int) -> HttpResponse:
         request,
         cycle_id,
         services.cycle_open,
-        "{name} is open. Everyone is being sent an invitation.",
+        "{name} is open. Invitations to everyone are queued: the page shows how many have gone.",
     )
+
+
+@roles.head_of_digital_required
+@require_POST
+def cycle_invite(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Queue an invitation for everyone asked who has none (people who joined, or emails lost
+    before the outbox)."""
+    cycle = _cycle_for_head(request, cycle_id)
+    if not cycle.is_open:
+        return _render_cycle(request, cycle, f"{cycle.name} is not open, so nobody can be invited")
+    queued = services.cycle_queue_invitations(cycle=cycle)
+    if queued:
+        messages.success(
+            request, f"{queued} invitation{'s' if queued != 1 else ''} queued to be sent"
+        )
+    else:
+        messages.info(request, "Everyone asked already has an invitation, so none was queued")
+    return redirect("assessments:cycle_detail", cycle.pk)
 
 
 @roles.head_of_digital_required

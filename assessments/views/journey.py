@@ -27,10 +27,11 @@ from capability.models import CapabilityArea
 # person signs in again and lands back on the page they were filling in.
 PENDING_ANSWERS = "assessments_pending_answers"
 # Anyone can post to an area's address, so the stash holds only what the area form could accept:
-# its own fields, one value each, within the form's lengths, and no more than this in all.
-PENDING_FIELD = re.compile(r"revision|action|(level|evidence)_[0-9]{1,12}")
+# its own fields (with what the page showed, which the merge with other tabs needs), one value
+# each, within the form's lengths, and no more than this in all (evidence twice over).
+PENDING_FIELD = re.compile(r"revision|action|(shown_)?(level|evidence)_[0-9]{1,12}")
 PENDING_SHORT_VALUE_MAX = 20
-PENDING_ANSWERS_MAX_BYTES = 64 * 1024
+PENDING_ANSWERS_MAX_BYTES = 128 * 1024
 
 
 def mine(request: HttpRequest) -> HttpResponse:
@@ -95,7 +96,7 @@ def _answers_to_keep(posted: QueryDict) -> dict[str, list[str]] | None:
         if not PENDING_FIELD.fullmatch(key):
             continue
         value = posted.get(key, "")
-        limit = EVIDENCE_MAX if key.startswith("evidence_") else PENDING_SHORT_VALUE_MAX
+        limit = EVIDENCE_MAX if "evidence_" in key else PENDING_SHORT_VALUE_MAX
         if len(value.strip()) > limit:
             return None
         data[key] = [value]
@@ -146,27 +147,22 @@ def area(request: HttpRequest, assessment_id: int, area_slug: str) -> HttpRespon
     }
     pending = _pending_answers(request)
     returning = request.GET.get("return") == RETURN_TO_CHECK
-    conflicts = {}
+    conflicts: dict[int, Rating] = {}
     if request.method == "POST" or pending is not None:
         data = request.POST if pending is None else pending
         action = data.get("action", "later")
-        form = AreaForm(data, require_all=pending is None and action == "continue", **form_options)
+        require_all = pending is None and action == "continue"
+        form = AreaForm(data, require_all=require_all, **form_options)
         if form.is_valid():
             try:
                 services.assessment_save_answers(
                     assessment=assessment,
                     answers=form.answers(),
                     based_on_revision=form.cleaned_data["revision"],
+                    shown=form.shown(),
                 )
             except services.StaleSaveError as stale:
-                for rating in stale.conflicts:
-                    conflicts[rating.skill_id] = rating
-                    form.add_error(
-                        f"level_{rating.skill_id}",
-                        f"{rating.skill.name} was changed in another tab or window: the saved "
-                        f"level is now {rating.level.number} {rating.level.name}. Choose the "
-                        "level you want and save again",
-                    )
+                conflicts = {rating.skill_id: rating for rating in stale.conflicts}
             except services.AssessmentError as error:
                 form.add_error(None, error.message)
             else:
@@ -179,7 +175,7 @@ def area(request: HttpRequest, assessment_id: int, area_slug: str) -> HttpRespon
                     )
                     assessment.refresh_from_db(fields=["revision", "status"])
                     ratings = selectors.ratings_by_skill(assessment)
-                    form = _saved_answers_form(ratings, form_options)
+                    form = _saved_answers_form(ratings, form_options, assessment.revision)
                     return _render_area(
                         request, assessment, capability_area, form, ratings, {}, previous_cycle,
                         returning,
@@ -196,19 +192,80 @@ def area(request: HttpRequest, assessment_id: int, area_slug: str) -> HttpRespon
                 )
                 return redirect("assessments:task_list", assessment.pk)
         assessment.refresh_from_db(fields=["revision", "status"])
+        ratings = selectors.ratings_by_skill(assessment)
+        if conflicts:
+            form = _form_after_conflict(form, ratings, conflicts, assessment.revision, require_all)
     else:
-        form = _saved_answers_form(ratings, form_options)
+        form = _saved_answers_form(ratings, form_options, assessment.revision)
     return _render_area(
         request, assessment, capability_area, form, ratings, conflicts, previous_cycle, returning
     )
 
 
-def _saved_answers_form(ratings: dict[int, Rating], form_options: dict[str, Any]) -> AreaForm:
-    initial: dict[str, object] = {}
+def _saved_answers_form(
+    ratings: dict[int, Rating], form_options: dict[str, Any], revision: int
+) -> AreaForm:
+    """The area as saved, at this revision: what the page shows is also what it says it showed."""
+    initial: dict[str, object] = {"revision": revision}
     for skill_id, rating in ratings.items():
-        initial[f"level_{skill_id}"] = rating.level_id
-        initial[f"evidence_{skill_id}"] = rating.evidence
+        for prefix in ("", "shown_"):
+            initial[f"{prefix}level_{skill_id}"] = rating.level_id
+            initial[f"{prefix}evidence_{skill_id}"] = rating.evidence
     return AreaForm(initial=initial, **form_options)
+
+
+def _form_after_conflict(
+    form: AreaForm,
+    ratings: dict[int, Rating],
+    conflicts: dict[int, Rating],
+    revision: int,
+    require_all: bool,
+) -> AreaForm:
+    """The page again after another tab changed some of the skills this page changed.
+
+    It is now at the latest revision. A skill this page did not change shows what is saved now.
+    One it did change keeps what the person chose; a conflicting one is marked as shown at its
+    saved answer, so that saving again keeps the person's choice deliberately.
+    """
+    shown = form.shown() or {}
+    changed = {
+        skill_id
+        for skill_id, answer in form.answers().items()
+        if skill_id not in shown or shown[skill_id] != answer
+    }
+    data = form.data.copy()
+    data["revision"] = str(revision)
+    for skill in form.skills:
+        rating = ratings.get(skill.pk)
+        saved = (str(rating.level_id), rating.evidence) if rating else ("", "")
+        if skill.pk not in changed:
+            data[f"level_{skill.pk}"], data[f"evidence_{skill.pk}"] = saved
+        if skill.pk not in changed or skill.pk in conflicts or skill.pk not in shown:
+            data[f"shown_level_{skill.pk}"], data[f"shown_evidence_{skill.pk}"] = saved
+    again = AreaForm(
+        data,
+        skills=form.skills,
+        levels=list(form.levels.values()),
+        previous=form.previous,
+        require_all=require_all,
+    )
+    again.is_valid()
+    for rating in conflicts.values():
+        again.add_error(
+            f"level_{rating.skill_id}",
+            f"{rating.skill.name} was changed in another tab or window: the saved level is now "
+            f"{rating.level.number} {rating.level.name}. Choose the level you want and save again",
+        )
+    return again
+
+
+def _page_revision(form: AreaForm, assessment: Assessment) -> int:
+    """The revision a page shown again says it was rendered from: the one it was posted with,
+    so what another tab saved meanwhile is still noticed; the latest if that is not a revision."""
+    posted = str(form.data.get("revision", "")).strip() if form.is_bound else ""
+    if posted.isdigit() and int(posted) <= assessment.revision:
+        return int(posted)
+    return assessment.revision
 
 
 def _render_area(
@@ -228,6 +285,7 @@ def _render_area(
             "assessment": assessment,
             "area": capability_area,
             "form": form,
+            "page_revision": _page_revision(form, assessment),
             "questions": form.questions(),
             "ratings": ratings,
             "conflicts": conflicts,

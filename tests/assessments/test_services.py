@@ -255,7 +255,7 @@ def test_opening_a_cycle_invites_every_active_person_once(framework, alice, bob,
         "mary@example.org",
     ]
     assert "http://testserver.example/assessments/mine/" in mail.outbox[0].body
-    assert services.cycle_send_invitations(cycle=cycle) == 0
+    assert services.cycle_queue_invitations(cycle=cycle) == 0
     assert len(mail.outbox) == 4
 
 

@@ -46,7 +46,7 @@ def test_the_report_page_updates_itself_until_the_report_is_ready(page, leader, 
     )
     sign_in(page, "leader@example.org")
     page.goto(f"/reports/{report.pk}/")
-    assert page.get_by_text("Waiting to start: 0% done").is_visible()
+    assert page.get_by_text("Waiting for a worker since").is_visible()
     assert_accessible(page)
 
     services.report_build(report_id=report.pk)  # as a worker would, while the page waits

@@ -134,10 +134,10 @@ def test_a_redelivered_task_completes_the_build_its_dead_worker_left(organisatio
     assert len(stored_files(settings)) == 1
 
 
-def test_a_build_abandoned_past_the_time_limit_can_be_taken_over(organisation_report, settings):
+def test_a_build_whose_worker_went_quiet_can_be_taken_over(organisation_report, settings):
     services.report_claim(report_id=organisation_report.pk, claimant="task-1")
     Report.objects.filter(pk=organisation_report.pk).update(
-        started_at=organisation_report.queued_at.replace(year=2000)
+        heartbeat_at=organisation_report.queued_at.replace(year=2000)
     )
 
     services.report_build(report_id=organisation_report.pk, claimant="task-2")

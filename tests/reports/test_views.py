@@ -93,9 +93,10 @@ def test_generating_queues_the_report_and_shows_a_page_that_refreshes(
     assert report.requested_by == leader
     assert len(callbacks) == 1  # build_report.delay, once the request commits
     page = client_for(leader).get(response.url).text
-    assert 'data-refresh-seconds="3"' in page
-    assert "Waiting to start" in page
-    assert 'value="0"' in page
+    assert "data-refresh-seconds" in page
+    assert "Waiting for a worker since" in page
+    assert "We will email you when it is ready" in page
+    assert "% done" not in page  # no percentage until a worker is building it
 
 
 def test_once_built_the_report_page_offers_the_download(
