@@ -31,6 +31,11 @@ SERVICE_NAME = "Digital capability self-assessment"
 SMALL_GROUP_THRESHOLD = env_int("SMALL_GROUP_THRESHOLD", 5)
 if SMALL_GROUP_THRESHOLD < 1:
     raise ImproperlyConfigured("SMALL_GROUP_THRESHOLD must be 1 or more.")
+# Leavers' names, email addresses and everything they wrote are removed this many months after
+# they leave (personal_data.services); their levels stay only inside the published figures.
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+if RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("RETENTION_MONTHS must be 1 or more.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,6 +60,7 @@ INSTALLED_APPS = [
     "roadmap",
     "reports",
     "audit",
+    "personal_data",
     "demo",
 ]
 
@@ -159,6 +165,52 @@ AXES_CLIENT_IP_CALLABLE = "people.auth.client_ip_address"
 # Reset links asked for in an hour, per email address and per client address.
 PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 5)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 20)
+
+# Single sign-on through OpenID Connect (Microsoft Entra ID or any provider), by
+# mozilla-django-oidc with people.oidc. On when an issuer (or an Entra ID tenant) and a client id
+# are set. The provider's endpoints come from its discovery document, fetched at the first
+# sign-in, unless OIDC_OP_* name them. People are matched by email to those the HR import made.
+OIDC_TENANT = env_str("OIDC_TENANT")
+OIDC_ISSUER = env_str(
+    "OIDC_ISSUER", f"https://login.microsoftonline.com/{OIDC_TENANT}/v2.0" if OIDC_TENANT else ""
+).rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account")
+# Group claims that make someone Head of digital or Leadership (ids or names, comma-separated).
+# When set, membership of that group follows the claim at every sign-in; unset, it is left alone.
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_HEAD_OF_DIGITAL_GROUPS = env_list("OIDC_HEAD_OF_DIGITAL_GROUPS", [])
+OIDC_LEADERSHIP_GROUPS = env_list("OIDC_LEADERSHIP_GROUPS", [])
+OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+if bool(OIDC_ISSUER) != bool(OIDC_RP_CLIENT_ID):
+    raise ImproperlyConfigured(
+        "Single sign-on needs both OIDC_CLIENT_ID and OIDC_ISSUER (or OIDC_TENANT); "
+        "set both, or neither to sign in by password only."
+    )
+if OIDC_ENABLED and not OIDC_RP_CLIENT_SECRET:
+    raise ImproperlyConfigured("Set OIDC_CLIENT_SECRET: single sign-on is configured without it.")
+if OIDC_ENABLED and "openid" not in OIDC_RP_SCOPES.split():
+    raise ImproperlyConfigured("OIDC_SCOPES must include openid.")
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("people.oidc.StaffOIDCBackend")
+OIDC_CREATE_USER = False  # nobody registers themselves: the HR import says who works here
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10  # seconds to wait for the provider, well inside gunicorn's 30
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# Off: staff sign in only through single sign-on; superusers keep /sign-in/administrator/.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", default=True)
+if not PASSWORD_SIGN_IN and not OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "PASSWORD_SIGN_IN=false needs single sign-on (OIDC_ISSUER or OIDC_TENANT, and "
+        "OIDC_CLIENT_ID): otherwise only superusers could sign in."
+    )
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -293,6 +345,11 @@ CELERY_BEAT_SCHEDULE = {
     "queue-closed-cycle-reports": {
         "task": "reports.tasks.queue_closed_cycle_reports",
         "schedule": crontab(hour=6, minute=30),
+    },
+    # Anonymise people who left more than RETENTION_MONTHS ago (the privacy notice says so).
+    "anonymise-leavers": {
+        "task": "personal_data.tasks.anonymise_leavers",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -1,22 +1,22 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
-from people.auth_views import ChooseNewPasswordView, ResetPasswordView
-from people.forms import SignInForm
+from people.auth_views import (
+    AdministratorSignInView,
+    ChooseNewPasswordView,
+    ResetPasswordView,
+    SignInView,
+)
+from people.oidc import ProviderCallbackView, SignInWithProviderView
 
 admin.site.site_header = "Digital capability self-assessment: administration"
 admin.site.site_title = "Capability administration"
 
 auth_patterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
@@ -39,6 +39,23 @@ auth_patterns = [
         name="password_reset_complete",
     ),
 ]
+# Single sign-on's URLs exist only when it is configured (people.oidc).
+if settings.OIDC_ENABLED:
+    auth_patterns += [
+        path(
+            "oidc/authenticate/",
+            SignInWithProviderView.as_view(),
+            name="oidc_authentication_init",
+        ),
+        path("oidc/callback/", ProviderCallbackView.as_view(), name="oidc_authentication_callback"),
+    ]
+# When staff may not use a password, superusers still can, here.
+if not settings.PASSWORD_SIGN_IN:
+    auth_patterns.append(
+        path(
+            "sign-in/administrator/", AdministratorSignInView.as_view(), name="administrator_login"
+        )
+    )
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -50,6 +67,8 @@ urlpatterns = [
     path("manage/", views.manage, name="manage"),
     path("manage/emails/", include("outbox.urls")),
     path("manage/audit/", include("audit.urls")),
+    # your-data/ and manage/people/<id>/personal-data/, manage/people/<id>/erase/
+    path("", include("personal_data.urls")),
     path("", include(auth_patterns)),
     path("people/", include("people.urls")),
     path("framework/", include("capability.urls")),

@@ -33,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 ("Your self-assessment", "assessments:mine"),
                 ("Your results and gaps", "assessments:results"),
                 ("What is expected of you", "capability:expected"),
+                ("Your data", "personal_data:mine"),
                 ("The capability framework", "capability:framework"),
                 ("OKRs", "okrs:list"),
                 ("Roadmap", "roadmap:list"),
@@ -72,7 +73,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.html")
+    return render(request, "pages/privacy.html", {"retention_months": settings.RETENTION_MONTHS})
 
 
 @login_not_required

@@ -32,13 +32,18 @@ def normalise_email(email: str) -> str:
 
 
 class EmailBackend(ModelBackend):
-    """Django's ModelBackend, finding the person by email whatever its case."""
+    """Django's ModelBackend, finding the person by email whatever its case.
+
+    With PASSWORD_SIGN_IN off (staff use single sign-on), or when a form asks for
+    administrators only, a password signs in superusers alone."""
 
     def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
         password: str | None = None,
+        *,
+        administrators_only: bool = False,
         **kwargs: Any,
     ) -> User | None:
         if username is None:
@@ -50,9 +55,11 @@ class EmailBackend(ModelBackend):
             # Hash anyway, so the time taken does not tell which addresses have accounts.
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
-        return None
+        if not (user.check_password(password) and self.user_can_authenticate(user)):
+            return None
+        if (administrators_only or not settings.PASSWORD_SIGN_IN) and not user.is_superuser:
+            return None
+        return user
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:

@@ -116,6 +116,9 @@ class StaffProfile(models.Model):
         related_name="staff",
     )
     active = models.BooleanField(default=True)
+    # When the person was last marked inactive (cleared when they are active again): the
+    # retention rule (personal_data) anonymises leavers RETENTION_MONTHS after it.
+    left_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StaffProfileQuerySet.as_manager()

@@ -114,6 +114,7 @@ def _write(plan: ImportPlan, record: PeopleImport) -> None:
                 "job_title": row.job_title,
                 "role_profile": roles.get(row.role.lower()) if row.role else None,
                 "active": True,
+                "left_at": None,
                 "line_manager": None,
             },
         )
@@ -129,7 +130,7 @@ def _write(plan: ImportPlan, record: PeopleImport) -> None:
             user__email__in=[change.email for change in plan.deactivated], active=True
         )
         leaver_ids = list(leaving.values_list("pk", flat=True))
-        StaffProfile.objects.filter(pk__in=leaver_ids).update(active=False)
+        StaffProfile.objects.filter(pk__in=leaver_ids).update(active=False, left_at=timezone.now())
         # Leavers lose access too. Superusers keep theirs so that nobody is locked out of the
         # service by an HR file that leaves out its administrators.
         User.objects.filter(profile__in=leaver_ids, is_superuser=False).update(is_active=False)
@@ -157,7 +158,7 @@ def import_undo_deactivations(*, record: PeopleImport, by: User | None) -> int:
             raise ImportRefused("Only the latest import's deactivations can be undone, once.")
         profiles = record.deactivated_people.filter(active=False)
         ids = list(profiles.values_list("pk", flat=True))
-        StaffProfile.objects.filter(pk__in=ids).update(active=True)
+        StaffProfile.objects.filter(pk__in=ids).update(active=True, left_at=None)
         User.objects.filter(profile__in=ids, is_active=False).update(is_active=True)
         record.undone_at = timezone.now()
         record.undone_by = by
