@@ -1,5 +1,6 @@
 """End to end through a real Celery worker and Redis: a submission commits, its nudge reaches
-the worker, and the worker publishes the figures. Skipped only when REDIS_URL is not set."""
+the worker, and the worker publishes the figures. The worker is a process of its own
+(tests/worker.py). Skipped without REDIS_URL or PostgreSQL; CI has both."""
 
 from __future__ import annotations
 
@@ -8,34 +9,39 @@ import time
 import uuid
 
 import pytest
+from django.conf import settings
 
 from assessments import services
 from assessments.models import AssessmentChange
 from insights import gaps
 from tests.assessments.journey import DATA_SKILL, answer_all
 from tests.assessments.test_gaps import many_people
+from tests.worker import WorkerProcess, publishing_to
 
-pytest_plugins = ("celery.contrib.pytest",)
-
-pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set"),
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL"
+    ),
+]
 
 QUEUE = f"test-figures-{uuid.uuid4().hex[:8]}"  # no other worker on this Redis takes these
 
 
 @pytest.fixture
-def celery_app():
-    from config.celery import app
-
-    eager, routes = app.conf.task_always_eager, app.conf.task_routes
-    app.conf.task_always_eager = False  # tests/conftest.py makes tasks eager; not here
-    app.conf.task_routes = {"insights.tasks.apply_changes": {"queue": QUEUE}}
-    yield app
-    app.conf.task_always_eager, app.conf.task_routes = eager, routes
-
-
-@pytest.fixture
-def celery_worker_parameters():
-    return {"perform_ping_check": False, "queues": [QUEUE], "shutdown_timeout": 30}
+def worker(transactional_db, tmp_path):
+    worker = WorkerProcess(
+        broker_url=os.environ["REDIS_URL"],
+        log=tmp_path / "worker.log",
+        queues=[QUEUE],
+        SMALL_GROUP_THRESHOLD="3",  # as the test sets for itself
+    )
+    routes = {"insights.tasks.apply_changes": {"queue": QUEUE}}
+    with publishing_to(os.environ["REDIS_URL"], task_routes=routes):
+        worker.start()
+        yield worker
+        worker.stop()
 
 
 def data_people(cycle) -> int:
@@ -45,7 +51,7 @@ def data_people(cycle) -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_publishes_what_submissions_leave_in_the_outbox(
-    settings, open_cycle, team, celery_worker
+    settings, open_cycle, team, worker
 ):
     settings.SMALL_GROUP_THRESHOLD = 3
     people = many_people(team, 4)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from demo.people import DEMO_PASSWORD
 from people.models import StaffProfile
-from tests.browser.conftest import assert_accessible, browser, page, sign_in  # noqa: F401
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,14 +18,14 @@ def demo(transactional_db):
     call_command("seed_demo", "--allow-without-debug", verbosity=0)
 
 
-def test_your_data_page_is_accessible(page, demo):  # noqa: F811
+def test_your_data_page_is_accessible(page, demo):
     sign_in(page, "staff@example.org", DEMO_PASSWORD)
     page.goto("/your-data/")
     assert page.get_by_role("heading", name="Your data", exact=True).is_visible()
     assert_accessible(page)
 
 
-def test_the_heads_pages_are_accessible_and_erasure_asks_for_confirmation(page, demo):  # noqa: F811
+def test_the_heads_pages_are_accessible_and_erasure_asks_for_confirmation(page, demo):
     person = StaffProfile.objects.get(user__email="staff@example.org")
     sign_in(page, "head@example.org", DEMO_PASSWORD)
     page.goto("/manage/people/personal-data/")
