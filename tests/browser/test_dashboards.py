@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.assessments.test_gaps import assess, crowd, make_cycle, skill
 from tests.browser.conftest import assert_accessible, sign_in
@@ -39,7 +40,7 @@ def test_the_organisation_dashboard_and_its_drill_downs_are_accessible(page, org
     sign_in(page, "head@example.org")
     page.goto("/assessments/dashboards/organisation/")
     assert page.get_by_role("heading", level=1).inner_text() == "Capability gaps"
-    assert page.get_by_text("fewer than 5 responses").first.is_visible()
+    expect(page.get_by_text("fewer than 5 responses").first).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Resources").click()
@@ -57,5 +58,5 @@ def test_the_team_dashboard_is_accessible(page, organisation):
     sign_in(page, "mary@example.org")
     page.goto("/assessments/dashboards/team/")
     assert page.get_by_role("heading", level=1).inner_text() == "Your team's gaps"
-    assert page.get_by_role("cell", name="1 (gap 1)").is_visible()
+    expect(page.get_by_role("cell", name="1 (gap 1)")).to_be_visible()
     assert_accessible(page)

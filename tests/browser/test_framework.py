@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from capability.models import Framework
 from capability.services import framework_create_draft
@@ -36,5 +37,5 @@ def test_editing_a_draft_skill_has_no_accessibility_violations(page, head, frame
     page.goto(f"/framework/manage/{draft.pk}/skills/{skill.pk}/")
     page.get_by_label("Skill name").fill("")
     page.get_by_role("button", name="Save skill").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)

@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from okrs.models import CheckIn, KeyResult, Objective
 from roadmap.models import Initiative, Milestone
@@ -57,7 +58,7 @@ def okrs_and_roadmap(head):
 def test_okr_and_roadmap_pages_have_no_accessibility_violations(page, head, okrs_and_roadmap):
     sign_in(page, head.email)
     page.goto("/okrs/")
-    assert page.get_by_text("46% of the way to the target").first.is_visible()
+    expect(page.get_by_text("46% of the way to the target").first).to_be_visible()
     assert_accessible(page)
     page.goto(f"/okrs/objectives/{okrs_and_roadmap.pk}/")
     assert page.get_by_role("heading", level=1).inner_text() == okrs_and_roadmap.title
@@ -65,10 +66,10 @@ def test_okr_and_roadmap_pages_have_no_accessibility_violations(page, head, okrs
     page.goto("/roadmap/")
     assert_accessible(page)
     page.goto("/roadmap/timeline/")
-    assert page.get_by_role("img", name="Roadmap timeline by quarter").is_visible()
+    expect(page.get_by_role("img", name="Roadmap timeline by quarter")).to_be_visible()
     assert_accessible(page)
     page.goto("/roadmap/unaddressed-gaps/")
-    assert page.get_by_role("row", name="All staff skill 0").is_visible()
+    expect(page.get_by_role("row", name="All staff skill 0")).to_be_visible()
     assert_accessible(page)
 
 
@@ -78,5 +79,5 @@ def test_the_key_result_form_and_its_errors_have_no_accessibility_violations(
     sign_in(page, head.email)
     page.goto(f"/okrs/objectives/{okrs_and_roadmap.pk}/key-results/new/")
     page.get_by_role("button", name="Save key result").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from demo.people import DEMO_PASSWORD
 from people.models import StaffProfile
@@ -21,7 +22,7 @@ def demo(transactional_db):
 def test_your_data_page_is_accessible(page, demo):
     sign_in(page, "staff@example.org", DEMO_PASSWORD)
     page.goto("/your-data/")
-    assert page.get_by_role("heading", name="Your data", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible()
     assert_accessible(page)
 
 
@@ -37,10 +38,10 @@ def test_the_heads_pages_are_accessible_and_erasure_asks_for_confirmation(page, 
     page.goto(f"/manage/people/{person.pk}/erase/")
     assert_accessible(page)
     page.get_by_role("button", name="Erase their personal data").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Erase their personal data").click()
     page.wait_for_url(f"**/manage/people/{person.pk}/personal-data/")
-    assert page.get_by_text("personal data has been erased").is_visible()
+    expect(page.get_by_text("personal data has been erased")).to_be_visible()
     assert_accessible(page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments.models import Cycle
 from people.models import Directorate
@@ -46,10 +47,10 @@ def test_the_report_page_updates_itself_until_the_report_is_ready(page, leader, 
     )
     sign_in(page, "leader@example.org")
     page.goto(f"/reports/{report.pk}/")
-    assert page.get_by_text("Waiting for a worker since").is_visible()
+    expect(page.get_by_text("Waiting for a worker since")).to_be_visible()
     assert_accessible(page)
 
     services.report_build(report_id=report.pk)  # as a worker would, while the page waits
 
     page.get_by_role("link", name="Download the report (PDF").wait_for(timeout=20000)
-    assert page.get_by_text("Ready", exact=True).first.is_visible()
+    expect(page.get_by_text("Ready", exact=True).first).to_be_visible()

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in, sign_in_with_keyboard
 
@@ -13,7 +14,7 @@ def test_the_sign_in_page_has_no_accessibility_violations(page):
 def test_the_sign_in_error_page_has_no_accessibility_violations(page, alice):
     page.goto("/sign-in/")
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -59,7 +60,9 @@ def test_a_bad_people_import_has_no_accessibility_violations_and_links_to_the_fi
     page.get_by_label("Some people to add or update").check()
     page.get_by_role("button", name="Check the file").click()
     page.locator(".govuk-error-summary").wait_for()
-    assert page.get_by_role("cell", name='"not-an-email" is not a valid email address').is_visible()
+    expect(
+        page.get_by_role("cell", name='"not-an-email" is not a valid email address')
+    ).to_be_visible()
     assert_accessible(page)
     page.locator(".govuk-error-summary a").click()
     assert page.evaluate("document.activeElement.id") == "id_file"

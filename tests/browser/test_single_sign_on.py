@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from common.roles import HEAD_OF_DIGITAL
 from people.models import User
@@ -84,7 +85,7 @@ def test_an_unknown_email_at_the_provider_sees_whom_to_contact(page, sso, alice)
 
 def test_the_providers_group_makes_someone_head_of_digital(page, groups_mapped, bob):
     sign_in_at_provider(page, "bob")
-    assert page.get_by_role("link", name="Manage the service").is_visible()
+    expect(page.get_by_role("link", name="Manage the service")).to_be_visible()
     assert bob.user.groups.filter(name=HEAD_OF_DIGITAL).exists()
 
 
@@ -97,7 +98,7 @@ def test_a_role_the_providers_groups_no_longer_give_is_taken_away(page, groups_m
 
 def test_with_passwords_off_the_sign_in_page_has_no_password_form(page, passwords_off):
     page.goto("/sign-in/")
-    assert page.get_by_role("button", name=BUTTON).is_visible()
+    expect(page.get_by_role("button", name=BUTTON)).to_be_visible()
     assert page.locator("input[type=password]").count() == 0
     assert_accessible(page)
 
