@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from assessments.models import Assessment, Cycle, Rating
 from assessments.ratings import people_ratings
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
 from capability.selectors import role_in_framework, skills_for_tier, target_levels, tier_for_role
-from people.models import StaffProfile
+from common import roles
+from people.models import StaffProfile, User
 
 NO_DESCRIPTOR = "No description has been written for this level yet."
 
@@ -298,3 +299,41 @@ def awaiting_review_without_manager(cycle: Cycle | None) -> QuerySet[Assessment]
         .select_related("person__user")
         .order_by("person__user__full_name")
     )
+
+
+def people_seen_individually(user: User) -> set[int]:
+    """The people (StaffProfile ids) whose own answers `user` may see: themselves, their active
+    direct reports and, for a head of digital, everyone with no active line manager (DESIGN.md,
+    privacy model). Nobody else's, however senior the user."""
+    if not user.is_authenticated:
+        return set()
+    seen: set[int] = set()
+    profile = roles.staff_profile(user)
+    if profile is not None:
+        seen.add(profile.pk)
+        if profile.active and user.is_active:
+            reports = profile.direct_reports.filter(active=True).order_by()
+            seen.update(reports.values_list("pk", flat=True))
+    if roles.is_head_of_digital(user):
+        orphans = StaffProfile.objects.without_active_line_manager().order_by()
+        seen.update(orphans.values_list("pk", flat=True))
+    return seen
+
+
+def people_seen_by_organisation_readers() -> set[int]:
+    """Everyone whose own answers some reader of organisation figures (a head of digital, a
+    leader, a superuser) may see: a report they may all download is protected for each."""
+    readers = User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(groups__name__in=[roles.HEAD_OF_DIGITAL, roles.LEADERSHIP])
+    )
+    seen = set(StaffProfile.objects.filter(user__in=readers).values_list("pk", flat=True))
+    seen.update(
+        StaffProfile.objects.filter(
+            active=True, line_manager__active=True, line_manager__user__in=readers
+        ).values_list("pk", flat=True)
+    )
+    heads = readers.filter(Q(is_superuser=True) | Q(groups__name=roles.HEAD_OF_DIGITAL))
+    if heads.exists():
+        orphans = StaffProfile.objects.without_active_line_manager().order_by()
+        seen.update(orphans.values_list("pk", flat=True))
+    return seen

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Case, Count, Sum, Value, When
 
 from capability.models import RoleProfile
-from insights import privacy, published
+from insights import privacy, published, viewer
 from insights.models import MAX_LEVEL
 from insights.queries import counted_ratings
 from insights.types import Filters, Stats
@@ -52,8 +52,25 @@ SPLIT_KEYS = {
 }
 
 
-def _people(rows: dict[tuple[Any, ...], Stats]) -> dict[tuple[Any, ...], int]:
-    return {key: stats.people for key, stats in rows.items()}
+def _people(
+    rows: dict[tuple[Any, ...], Stats],
+    *,
+    filters: Filters,
+    group_by: tuple[str, ...],
+    options: dict[str, Any],
+) -> dict[tuple[Any, ...], int]:
+    """People per row whose answers the reader cannot see (rule 6, insights.viewer): the rules
+    compare only those, as the reader could take the others away."""
+    known = viewer.known_counts(filters=filters, group_by=group_by, **options)
+    return {key: max(stats.people - known.get(key, 0), 0) for key, stats in rows.items()}
+
+
+def _counted(
+    filters: Filters, group_by: tuple[str, ...], options: dict[str, Any]
+) -> dict[tuple[Any, ...], int]:
+    """People per (cycle, *group_by) for `filters`, as the privacy rules count them."""
+    rows = _sums(filters=filters, group_by=group_by, counts_only=True, **options)
+    return _people(rows, filters=filters, group_by=group_by, options=options)
 
 
 def _protect(
@@ -63,18 +80,24 @@ def _protect(
     group_by: tuple[str, ...],
     options: dict[str, Any],
 ) -> None:
-    """Mark the rows the privacy rules hide (rule 1 is applied when figures are built)."""
-    hidden: set[tuple[Any, ...]] = set()
+    """Mark the rows the privacy rules hide (rule 1 is applied when figures are built, and again
+    here for the people whose answers the reader cannot see)."""
+    mine = _people(result, filters=filters, group_by=group_by, options=options)
+    hidden = {
+        key
+        for key, people in mine.items()
+        if privacy.is_small(people) and not privacy.is_small(result[key].people)
+    }
     # Rule 3 for rows that are themselves parts (heatmap rows, tiers): split by that key.
     for position, key in enumerate(group_by, start=1):
         if key not in SPLIT_KEYS:
             continue
         rest = group_by[: position - 1] + group_by[position:]
-        whole = _people(_sums(filters=filters, group_by=rest, counts_only=True, **options))
+        whole = _counted(filters, rest, options)
         parts: dict[tuple[Any, ...], dict[Any, int]] = {}
-        for row_key, stats in result.items():
+        for row_key, people in mine.items():
             outer = row_key[:position] + row_key[position + 1 :]
-            parts.setdefault(outer, {})[row_key[position]] = stats.people
+            parts.setdefault(outer, {})[row_key[position]] = people
         for outer, people in parts.items():
             for part in privacy.parts_to_hide(whole.get(outer, 0), people):
                 hidden.add(outer[:position] + (part,) + outer[position:])
@@ -83,7 +106,7 @@ def _protect(
 
             def rest_for(group: Filters, split_key: str | None, rest=rest) -> dict[Any, int]:
                 keys = (split_key, *rest) if split_key else rest
-                return _people(_sums(filters=group, group_by=keys, counts_only=True, **options))
+                return _counted(group, keys, options)
 
             hidden_wholes = _hidden_by_refinement(
                 filters, whole, rest_for, skip_splits=rest, group_by=rest
@@ -97,11 +120,11 @@ def _protect(
 
     def people_for(group: Filters, split_key: str | None) -> dict[tuple[Any, ...], int]:
         keys = (split_key, *group_by) if split_key else group_by
-        return _people(_sums(filters=group, group_by=keys, counts_only=True, **options))
+        return _counted(group, keys, options)
 
     hidden |= _hidden_by_refinement(
         filters,
-        _people(result),
+        mine,
         people_for,
         keep_place=rows_are_places,
         skip_splits={*group_by, *(PLACE_KEYS if rows_are_places else ())},

@@ -20,6 +20,11 @@
 5. Over time (insights.publishing): a group's figures move only when at least k different people
    in it have changed since they last moved; until then they are shown "as at" that time.
    Completion counts stay live (they say who took part, not what anyone answered).
+6. What the reader already knows (insights.viewer): a reader who sees some people's own answers
+   (their own, their direct reports', a head of digital's people with no line manager) could
+   take them away from a figure. Rules 1 to 4 count, for that reader, only the people whose
+   answers they cannot see: a figure whose other people number 1 to k - 1 is hidden from them.
+   A report many people may download is protected for everyone who may.
 
 The engine applies rules 2 to 4 to every figure of every group, whichever page, export, key
 result or report asks for it, so two figures anyone can see never differ by fewer than k people

@@ -33,6 +33,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.selectors import people_seen_by_organisation_readers
+from insights import viewer
 from outbox.services import OutgoingEmail, email_queue_many, render
 from reports import selectors
 from reports.models import QUEUED_TOO_LONG, Report, ReportRequest
@@ -272,7 +274,9 @@ def report_html(*, report: Report) -> str:
     def progress(percent: int, message: str) -> None:
         report_progress(report=report, percent=percent, message=message)
 
-    context = selectors.report_content(report=report, progress=progress)
+    # Everyone who may download the report could take away the answers they see themselves.
+    with viewer.reading_for(people_seen_by_organisation_readers):
+        context = selectors.report_content(report=report, progress=progress)
     return render_to_string("reports/report.html", context)
 
 

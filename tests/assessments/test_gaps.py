@@ -76,15 +76,20 @@ def assess(
     return assessment
 
 
-def many_people(team: Team, count: int, prefix: str = "p") -> list[StaffProfile]:
-    """People created in bulk (no password hashing), for tests that need a crowd."""
+def many_people(
+    team: Team, count: int, prefix: str = "p", line_manager: StaffProfile | None = None
+) -> list[StaffProfile]:
+    """People created in bulk (no password hashing), for tests that need a crowd. Without a line
+    manager a head of digital reviews them, and so sees their answers."""
     users = User.objects.bulk_create(
         [
             User(email=f"{prefix}{team.pk}-{n}@example.org", full_name=f"{prefix} {n}")
             for n in range(count)
         ]
     )
-    return StaffProfile.objects.bulk_create([StaffProfile(user=user, team=team) for user in users])
+    return StaffProfile.objects.bulk_create(
+        [StaffProfile(user=user, team=team, line_manager=line_manager) for user in users]
+    )
 
 
 def crowd(cycle: Cycle, team: Team, levels: list[int], target: int = 2, **kwargs) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from assessments.models import Assessment, Cycle, Rating
 from capability.models import RoleProfile, Tier
-from insights import gaps
+from insights import gaps, viewer
 from insights.gaps import Filters
 from people.models import Directorate, StaffProfile, Team, User
 from tests.assessments.test_gaps import make_cycle
@@ -193,3 +193,44 @@ def test_the_parts_shown_never_leave_a_small_remainder_of_their_whole(db, settin
                     assert left == 0 or left >= THRESHOLD, (
                         f"skill {skill_id}: the whole minus {size} parts leaves {left}"
                     )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_reader_who_sees_some_peoples_answers_learns_nothing_about_a_small_group(
+    db, settings, seed
+):
+    """A line manager who also reads the organisation's figures (or a head of digital who
+    reviews people with no line manager) sees some people's own answers: no figure they can see,
+    and no difference of two, leaves 1 to k - 1 people once those are taken away."""
+    settings.SMALL_GROUP_THRESHOLD = THRESHOLD
+    cycle, people = organisation(seed)
+    rng = random.Random(seed)
+    known = frozenset(person.pk for person in rng.sample(people, k=min(4, len(people))))
+
+    with viewer.reading_for(lambda: known):
+        seen = visible_figures(cycle, people)
+
+    assert seen, "the organisation should have figures to see"
+    for skill_id, groups in seen.items():
+        for group in groups:
+            left = len(group - known)
+            assert left == 0 or left >= THRESHOLD, f"skill {skill_id}: a figure leaves {left}"
+        for larger, smaller in itertools.permutations(groups, 2):
+            if smaller < larger:
+                left = len((larger - smaller) - known)
+                assert left == 0 or left >= THRESHOLD, f"skill {skill_id}: two figures leave {left}"
+
+
+def test_the_same_figures_are_shown_to_a_reader_who_sees_nobodys_answers(db, settings):
+    settings.SMALL_GROUP_THRESHOLD = THRESHOLD
+    cycle, people = organisation(1)
+
+    with viewer.reading_for(frozenset):
+        as_nobody = visible_figures(cycle, people)
+    outside = visible_figures(cycle, people)
+    with viewer.reading_for(lambda: {person.pk for person in people[:4]}):
+        as_manager = visible_figures(cycle, people)
+
+    assert as_nobody == outside
+    shown = sum(len(groups) for groups in outside.values())
+    assert sum(len(groups) for groups in as_manager.values()) < shown
