@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Case, Count, Sum, Value, When
 
 from capability.models import RoleProfile
-from insights import privacy, published, viewer
+from insights import decisions, privacy, published, viewer
 from insights.models import MAX_LEVEL
 from insights.queries import counted_ratings
 from insights.types import Filters, Stats
@@ -25,7 +25,7 @@ def aggregate(
     group_by: tuple[str, ...],
     levels: list[int],
     distinct_people: bool,
-    skill_ids: Any = None,
+    skill_ids: Collection[int] | None = None,
     group_totals: bool = False,
 ) -> dict[tuple[Any, ...], Stats]:
     """Sums per (cycle, *group_by), keyed by those values, each marked `protected` where the
@@ -40,7 +40,17 @@ def aggregate(
     }
     result = _sums(filters=filters, group_by=group_by, **options)
     if filters.person_ids is None:
-        _protect(result, filters=filters, group_by=group_by, options=options)
+
+        def decide() -> set[tuple[Any, ...]]:
+            return _hidden(result, filters=filters, group_by=group_by, options=options)
+
+        skills = tuple(sorted(skill_ids)) if skill_ids is not None else None
+        what = ("hidden", filters, group_by, tuple(levels), distinct_people, group_totals)
+        hidden = decisions.remembered(
+            (*what, skills), cycle_ids=cycle_ids, known=viewer.known_people(), decide=decide
+        )
+        for key in hidden & result.keys():
+            result[key].protected = True
     return result
 
 
@@ -73,15 +83,15 @@ def _counted(
     return _people(rows, filters=filters, group_by=group_by, options=options)
 
 
-def _protect(
+def _hidden(
     result: dict[tuple[Any, ...], Stats],
     *,
     filters: Filters,
     group_by: tuple[str, ...],
     options: dict[str, Any],
-) -> None:
-    """Mark the rows the privacy rules hide (rule 1 is applied when figures are built, and again
-    here for the people whose answers the reader cannot see)."""
+) -> set[tuple[Any, ...]]:
+    """The keys of the rows the privacy rules hide (rule 1 is applied when figures are built,
+    and again here for the people whose answers the reader cannot see)."""
     mine = _people(result, filters=filters, group_by=group_by, options=options)
     hidden = {
         key
@@ -130,8 +140,7 @@ def _protect(
         skip_splits={*group_by, *(PLACE_KEYS if rows_are_places else ())},
         group_by=group_by,
     )
-    for key in hidden & result.keys():
-        result[key].protected = True
+    return hidden
 
 
 def protected_completion(*, cycle_ids: list[int], filters: Filters) -> set[int]:

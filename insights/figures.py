@@ -259,9 +259,7 @@ def skill_figure(*, cycle: Cycle, skill: Skill, filters: Filters = EVERYONE) -> 
         cycle_ids=context.cycle_ids,
         filters=filters,
         group_by=("skill_id",),
-        skill_ids=Skill.objects.filter(
-            framework_id__in=context.framework_ids, slug=skill.slug
-        ).values("id"),
+        skill_ids=sorted(s.pk for s in same_skill),
         levels=context.levels,
         distinct_people=False,
     )

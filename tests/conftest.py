@@ -24,6 +24,17 @@ def _plain_test_environment(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """Each test starts with nothing remembered (a shared Redis cache is left alone: its keys
+    name the figures they were made on)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run in the test's own process unless a test starts a real worker."""
     from config.celery import app

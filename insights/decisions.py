@@ -1,0 +1,74 @@
+"""The privacy rules' decisions (which figures to hide), remembered between requests until the
+figures they were made on move.
+
+Which figures rules 2 to 6 hide depends only on the published rows, the threshold and what the
+reader already knows; the rows move only when the worker applies a batch to their cycle, which
+moves the cycle's FigureClock. So a decision is kept in Django's cache under the clocks of the
+cycles it read, and every page after the first reads it instead of the sibling groups it was
+worked out from. A decision is also forgotten after DECISION_SECONDS, so that a change of the
+organisation's shape that no batch follows (a team moved to another directorate in the admin)
+is taken into account soon after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+from insights.models import FigureClock
+from insights.reading import reading_memo
+
+DECISION_SECONDS = 600
+Result = TypeVar("Result")
+
+
+def figures_version(cycle_ids: list[int]) -> tuple[Any, ...]:
+    """Where the figures of these cycles are: each cycle's clock and when it last moved (a
+    rebuild from scratch starts the clock again, at a later time). Read once per reading."""
+    memo = reading_memo()
+    key = ("figures-version", tuple(cycle_ids))
+    if memo is not None and key in memo:
+        return memo[key]
+    clocks = {
+        cycle_id: (seq, applied_at.isoformat() if applied_at else "")
+        for cycle_id, seq, applied_at in FigureClock.objects.filter(
+            cycle_id__in=cycle_ids
+        ).values_list("cycle_id", "seq", "applied_at")
+    }
+    version = tuple((cycle_id, clocks.get(cycle_id)) for cycle_id in cycle_ids)
+    if memo is not None:
+        memo[key] = version
+    return version
+
+
+def remembered(
+    what: tuple[Any, ...],
+    *,
+    cycle_ids: list[int],
+    known: frozenset[int],
+    decide: Callable[[], Result],
+) -> Result:
+    """decide(), or the decision made before on the same figures, threshold and reader's
+    knowledge."""
+    parts = (
+        what,
+        figures_version(cycle_ids),
+        settings.SMALL_GROUP_THRESHOLD,
+        tuple(sorted(known)),
+    )
+    key = "insights-decision:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - no cache (Redis down): decide again, as before
+        found = None
+    if found is not None:
+        return found
+    decision = decide()
+    with contextlib.suppress(Exception):  # remembering is only a saving (Redis may be down)
+        cache.set(key, decision, DECISION_SECONDS)
+    return decision
