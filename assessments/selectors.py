@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from assessments.models import Assessment, Cycle, Rating
 from assessments.ratings import people_ratings
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
-from capability.selectors import role_in_framework, skills_for_tier, target_levels, tier_for_role
+from capability.selectors import role_in_framework, skills_in_scope, target_levels, tier_for_role
 from people.models import StaffProfile
 
 NO_DESCRIPTOR = "No description has been written for this level yet."
@@ -54,7 +54,7 @@ def scope_for_person(*, person: StaffProfile, framework: Framework) -> Scope:
     tier = tier_for_role(role, framework)
     if tier is None:
         return Scope(tier=None, role=role, skills=[], targets={})
-    skills = list(skills_for_tier(tier).prefetch_related("descriptors"))
+    skills = list(skills_in_scope(tier, role).prefetch_related("descriptors"))
     return Scope(tier=tier, role=role, skills=skills, targets=target_levels(tier, role))
 
 
@@ -63,7 +63,7 @@ def scope_for_assessment(assessment: Assessment) -> Scope:
     if assessment.tier_id is None:
         return scope_for_person(person=assessment.person, framework=assessment.cycle.framework)
     tier = assessment.tier
-    skills = list(skills_for_tier(tier).prefetch_related("descriptors"))
+    skills = list(skills_in_scope(tier, assessment.role_profile).prefetch_related("descriptors"))
     return Scope(
         tier=tier,
         role=assessment.role_profile,

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from capability.ddat import MAX_FILE_BYTES as MAX_DDAT_BYTES
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
 from capability.validation import MAX_DESCRIPTOR_LENGTH, MAX_NAME_LENGTH
 from common.files import JsonUnreadable, read_json
@@ -192,3 +193,53 @@ class SkillsImportForm(GovukForm):
 
     def clean_file(self) -> str:
         return read_uploaded_text(self.cleaned_data["file"], "csv", "CSV")
+
+
+class DdatImportForm(GovukForm):
+    """The official download's two CSV files, read as text (the service checks their content)."""
+
+    submit_label = "Import into a new draft"
+
+    roles_file = forms.FileField(
+        label="Roles file",
+        help_text='The CSV whose first row starts "Role Family, Role, Role Description".',
+        error_messages={"required": "Choose the roles CSV file"},
+    )
+    skills_file = forms.FileField(
+        label="Skills file",
+        help_text='The CSV whose first row starts "Skill Name, Skill Description, Awareness".',
+        error_messages={"required": "Choose the skills CSV file"},
+    )
+    version = forms.CharField(
+        label="Version",
+        max_length=50,
+        required=False,
+        help_text='For example "2026 autumn". Leave it empty to name the draft after today.',
+        error_messages={"max_length": "The version must be 50 characters or fewer"},
+    )
+    from_published = forms.BooleanField(
+        label="Start from the published version (a quarterly refresh)",
+        required=False,
+        help_text="Otherwise the draft starts from the starter framework's levels, tiers and "
+        "skills for all staff.",
+    )
+
+    def _text(self, field: str) -> str:
+        upload = self.cleaned_data[field]
+        if upload.size > MAX_DDAT_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20MB")
+        return read_uploaded_text(upload, "csv", "CSV", max_bytes=MAX_DDAT_BYTES)
+
+    def clean_roles_file(self) -> str:
+        return self._text("roles_file")
+
+    def clean_skills_file(self) -> str:
+        return self._text("skills_file")
+
+    def clean_version(self) -> str:
+        version = self.cleaned_data["version"].strip()
+        if has_control_characters(version):
+            raise forms.ValidationError("The version must not contain line breaks")
+        if version and Framework.objects.filter(version=version).exists():
+            raise forms.ValidationError(f'A version called "{version}" already exists')
+        return version

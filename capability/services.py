@@ -7,6 +7,7 @@ transaction, so exactly one version is published at any moment (the database enf
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +17,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from capability.ddat import framework_data_from_ddat, missing_levels, read_ddat_pair
 from capability.models import (
     CapabilityArea,
     Framework,
@@ -27,6 +29,7 @@ from capability.models import (
     Tier,
 )
 from capability.validation import RowError, framework_data_errors, read_skill_rows
+from common.files import read_json
 
 STARTER_FRAMEWORK = Path(settings.BASE_DIR) / "fixtures" / "starter_framework.json"
 
@@ -161,6 +164,7 @@ def framework_load_json(*, data: dict, status: str = Framework.Status.DRAFT) -> 
                 name=skill_item["name"],
                 description=skill_item.get("description", ""),
                 order=skill_order,
+                role_only=bool(skill_item.get("role_only", False)),
             )
             skills[skill.slug] = skill
             LevelDescriptor.objects.bulk_create(
@@ -174,9 +178,16 @@ def framework_load_json(*, data: dict, status: str = Framework.Status.DRAFT) -> 
             slug=item["slug"],
             name=item["name"],
             description=item.get("description", ""),
+            **{key: item[key] for key in ROLE_EXTRA_FIELDS if item.get(key) is not None},
         )
+        notes = item.get("notes", {})
         RoleTarget.objects.bulk_create(
-            RoleTarget(role=role, skill=skills[slug], level=levels[number])
+            RoleTarget(
+                role=role,
+                skill=skills[slug],
+                level=levels[number] if number is not None else None,
+                note=notes.get(slug, ""),
+            )
             for slug, number in item.get("targets", {}).items()
         )
     if status == Framework.Status.PUBLISHED:
@@ -228,23 +239,34 @@ def framework_export_json(*, framework: Framework) -> dict:
             for area in framework.areas.order_by("order", "id")
         ],
         "roles": [
-            {
-                "slug": role.slug,
-                "name": role.name,
-                "tier": role.tier.slug,
-                "description": role.description,
-                "targets": {
-                    target.skill.slug: target.level.number
-                    for target in sorted(
-                        role.targets.all(), key=lambda target: skill_position[target.skill_id]
-                    )
-                },
-            }
+            _role_json(role, skill_position)
             for role in framework.roles.select_related("tier")
             .prefetch_related("targets__skill", "targets__level")
             .order_by("tier__number", "id")
         ],
     }
+
+
+# Written only where set, so a framework without them (the starter) exports as it always did.
+ROLE_EXTRA_FIELDS = ("code", "family", "group", "group_description", "seniority", "role_type")
+
+
+def _role_json(role: RoleProfile, skill_position: dict[int, int]) -> dict:
+    targets = sorted(role.targets.all(), key=lambda target: skill_position[target.skill_id])
+    data = {
+        "slug": role.slug,
+        "name": role.name,
+        "tier": role.tier.slug,
+        "description": role.description,
+    }
+    data |= {key: getattr(role, key) for key in ROLE_EXTRA_FIELDS if getattr(role, key)}
+    data["targets"] = {
+        target.skill.slug: target.level.number if target.level else None for target in targets
+    }
+    notes = {target.skill.slug: target.note for target in targets if target.note}
+    if notes:
+        data["notes"] = notes
+    return data
 
 
 def _skill_json(skill: Skill) -> dict:
@@ -255,7 +277,7 @@ def _skill_json(skill: Skill) -> dict:
         "description": skill.description,
         "tier": skill.tier.slug,
         "descriptors": {str(item.level.number): item.text for item in descriptors},
-    }
+    } | ({"role_only": True} if skill.role_only else {})
 
 
 def framework_install(*, data: dict) -> tuple[Framework, bool]:
@@ -448,3 +470,85 @@ def framework_import_skills_csv(
         )
         skills.append(skill)
     return skills
+
+
+# The official DDaT download ----------------------------------------------------------------------
+
+DDAT_NAME = "Government Digital and Data Profession Capability Framework"
+
+
+@dataclass(frozen=True)
+class DdatImported:
+    framework: Framework
+    areas: int
+    skills: int
+    roles: int
+    role_levels: int
+    requirements: int
+
+    def summary(self) -> str:
+        return (
+            f"areas={self.areas} skills={self.skills} roles={self.roles} "
+            f"role_levels={self.role_levels} requirements={self.requirements}"
+        )
+
+
+def ddat_default_version() -> str:
+    base = f"DDaT {timezone.localdate():%Y-%m-%d}"
+    version, counter = base, 2
+    while Framework.objects.filter(version=version).exists():
+        version, counter = f"{base} ({counter})", counter + 1
+    return version
+
+
+def starter_framework_data() -> dict:
+    return read_json(STARTER_FRAMEWORK.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def framework_import_ddat(
+    *,
+    roles_file: str,
+    roles_text: str,
+    skills_file: str,
+    skills_text: str,
+    version: str = "",
+    from_published: bool = False,
+) -> DdatImported:
+    """The official download pair as a new draft: on top of the published version (a quarterly
+    refresh) or of the starter framework's levels, tiers and all-staff skills.
+
+    Both files are read and checked first (DdatFilesInvalid lists every problem with its file
+    and line); the draft is then loaded in one transaction, so nothing is written unless both
+    files are valid."""
+    pair = read_ddat_pair(
+        roles_file=roles_file,
+        roles_text=roles_text,
+        skills_file=skills_file,
+        skills_text=skills_text,
+    )
+    published = Framework.objects.published().first() if from_published else None
+    if from_published and published is None:
+        raise FrameworkDataInvalid(["No version is published, so there is nothing to refresh"])
+    base = framework_export_json(framework=published) if published else starter_framework_data()
+    lacking = missing_levels(base)
+    if lacking:
+        raise FrameworkDataInvalid(
+            [f"The base version's levels lack {', '.join(lacking)}, which the download uses"]
+        )
+    data = framework_data_from_ddat(
+        pair=pair, base=base, version=version or ddat_default_version(), name=DDAT_NAME
+    )
+    framework = framework_load_json(data=data)
+    if published is not None:
+        framework.based_on = published
+        framework.save(update_fields=["based_on"])
+    imported_skills = {entry.slug for entry in pair.skills}
+    return DdatImported(
+        framework=framework,
+        areas=framework.areas.filter(skills__slug__in=imported_skills).distinct().count(),
+        skills=len(pair.skills),
+        roles=len(pair.roles),
+        role_levels=len(pair.role_levels),
+        requirements=pair.requirement_count,
+    )

@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from capability import selectors
+from capability.ddat import DdatFilesInvalid
 from capability.forms import (
+    DdatImportForm,
     DraftCreateForm,
     FrameworkImportForm,
     RoleTargetsForm,
@@ -26,6 +28,7 @@ from capability.services import (
     SkillsImportFailed,
     framework_create_draft,
     framework_export_json,
+    framework_import_ddat,
     framework_import_skills_csv,
     framework_load_json,
     framework_publish,
@@ -75,16 +78,30 @@ def expected_view(request: HttpRequest) -> HttpResponse:
         return render(request, "capability/no_framework.html")
     person = _person_in(request, framework)
     levels = {level.number: level for level in framework.levels.all()}
-    areas = selectors.areas_with_skills(framework, person["tier"]) if person["tier"] else []
+    areas = (
+        selectors.areas_with_skills(framework, person["tier"], person["role"])
+        if person["tier"]
+        else []
+    )
+    required = selectors.role_requirements(person["role"])
     for area in areas:
         area["rows"] = [
-            {"skill": skill, "target": levels.get(person["targets"].get(skill.pk))}
+            {
+                "skill": skill,
+                "target": levels.get(person["targets"].get(skill.pk)),
+                "requirement": required.get(skill.pk),
+            }
             for skill in area["skills"]
         ]
     return render(
         request,
         "capability/expected.html",
-        {"framework": framework, **person, "areas": areas},
+        {
+            "framework": framework,
+            **person,
+            "areas": areas,
+            "next_role": selectors.next_role_level(person["role"]),
+        },
     )
 
 
@@ -111,7 +128,7 @@ def skill_view(request: HttpRequest, skill_id: int) -> HttpResponse:
     skill = _skill_for_user(request, skill_id)
     levels = selectors.descriptors_by_level(skill)
     person = _person_in(request, skill.framework)
-    applies = person["tier"] is not None and skill.tier.number <= person["tier"].number
+    applies = skill.pk in person["targets"]
     target_number = person["targets"].get(skill.pk) if applies else None
     numbers = {row["level"].number: row["level"] for row in levels}
     current = request.GET.get("level", "")
@@ -258,7 +275,7 @@ def role_targets_view(request: HttpRequest, framework_id: int, role_id: int) -> 
     )
     if not framework.is_editable:
         return _read_only(request, framework)
-    skills = list(selectors.skills_for_tier(role.tier))
+    skills = list(selectors.skills_in_scope(role.tier, role))
     form = RoleTargetsForm(request.POST or None, role=role, skills=skills)
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,4 +401,39 @@ def import_skills_view(request: HttpRequest, framework_id: int) -> HttpResponse:
         request,
         "capability/manage/import_skills.html",
         {"form": form, "framework": framework, "row_errors": row_errors},
+    )
+
+
+@roles.head_of_digital_required
+def import_ddat_view(request: HttpRequest) -> HttpResponse:
+    form = DdatImportForm(request.POST or None, request.FILES or None)
+    problems: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = framework_import_ddat(
+                roles_file=request.FILES["roles_file"].name,
+                roles_text=form.cleaned_data["roles_file"],
+                skills_file=request.FILES["skills_file"].name,
+                skills_text=form.cleaned_data["skills_file"],
+                version=form.cleaned_data["version"],
+                from_published=form.cleaned_data["from_published"],
+            )
+        except DdatFilesInvalid as invalid:
+            problems = invalid.problems
+            form.add_error(None, file_problems_message(len(problems)))
+        except FrameworkDataInvalid as invalid:
+            for error in invalid.errors:
+                form.add_error(None, error)
+        else:
+            draft = imported.framework
+            messages.success(
+                request,
+                f"Draft {draft.version} imported: {imported.skills} skills, {imported.roles} "
+                f"roles, {imported.role_levels} role levels.",
+            )
+            if draft.based_on_id:
+                return redirect("capability:compare", framework_id=draft.pk)
+            return redirect("capability:version", framework_id=draft.pk)
+    return render(
+        request, "capability/manage/import_ddat.html", {"form": form, "problems": problems}
     )
