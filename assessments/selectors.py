@@ -298,3 +298,42 @@ def awaiting_review_without_manager(cycle: Cycle | None) -> QuerySet[Assessment]
         .select_related("person__user")
         .order_by("person__user__full_name")
     )
+
+
+@dataclass
+class CareerStep:
+    """A skill the next role level up needs, with the level it needs and the person's latest."""
+
+    skill: Skill
+    needed: Level | None
+    latest: Level | None
+    note: str
+
+    @property
+    def has_it(self) -> bool:
+        if self.needed is None:
+            return self.latest is not None
+        return self.latest is not None and self.latest.number >= self.needed.number
+
+
+def career_steps(*, person: StaffProfile, next_role: RoleProfile) -> list[CareerStep]:
+    """What `next_role` requires, each against the person's level in their latest completed
+    assessment (the manager's agreed level where there is one), matched by skill slug so that
+    an assessment from an earlier framework version still counts."""
+    latest = completed_assessments(person).first()
+    levels_by_slug: dict[str, Level] = {}
+    if latest is not None:
+        for rating in latest.ratings.select_related("skill", "level", "agreed_level"):
+            levels_by_slug[rating.skill.slug] = rating.agreed_level or rating.level
+    targets = next_role.targets.select_related("skill__area", "level").order_by(
+        "skill__area__order", "skill__order", "skill__name"
+    )
+    return [
+        CareerStep(
+            skill=target.skill,
+            needed=target.level,
+            latest=levels_by_slug.get(target.skill.slug),
+            note=target.note,
+        )
+        for target in targets
+    ]

@@ -258,3 +258,41 @@ def framework_compare(*, old: Framework, new: Framework) -> FrameworkComparison:
         added_roles=[new_roles[s] for s in sorted(new_roles.keys() - old_roles.keys())],
         removed_roles=[old_roles[s] for s in sorted(old_roles.keys() - new_roles.keys())],
     )
+
+
+@dataclass
+class RoleGroup:
+    name: str
+    description: str
+    levels: list[RoleProfile]
+
+
+@dataclass
+class RoleFamily:
+    name: str
+    roles: list[RoleGroup]
+
+
+def role_families(framework: Framework) -> list[RoleFamily]:
+    """The DDaT role families of `framework`, each with its roles and their role levels from the
+    most junior, as the official site lists them."""
+    families: dict[str, dict[str, RoleGroup]] = {}
+    for role in framework.roles.exclude(family="").order_by("family", "group", "seniority", "name"):
+        groups = families.setdefault(role.family, {})
+        group = groups.setdefault(role.group, RoleGroup(role.group, role.group_description, []))
+        group.levels.append(role)
+    return [RoleFamily(name=name, roles=list(groups.values())) for name, groups in families.items()]
+
+
+def role_requirements_by_area(role: RoleProfile) -> list[dict]:
+    """The skills `role` requires, by area in framework order, each with its level and note."""
+    targets = list(
+        role.targets.select_related("skill__area", "level").order_by(
+            "skill__area__order", "skill__area__name", "skill__order", "skill__name"
+        )
+    )
+    areas: dict[int, dict] = {}
+    for target in targets:
+        area = target.skill.area
+        areas.setdefault(area.pk, {"area": area, "requirements": []})["requirements"].append(target)
+    return list(areas.values())

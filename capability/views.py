@@ -149,6 +149,46 @@ def skill_view(request: HttpRequest, skill_id: int) -> HttpResponse:
     )
 
 
+@require_GET
+def role_families_view(request: HttpRequest) -> HttpResponse:
+    framework = selectors.published_framework()
+    if framework is None:
+        return render(request, "capability/no_framework.html")
+    return render(
+        request,
+        "capability/role_families.html",
+        {
+            "framework": framework,
+            "families": selectors.role_families(framework),
+            "mine": _person_in(request, framework)["role"],
+        },
+    )
+
+
+def _role_for_user(request: HttpRequest, role_id: int) -> RoleProfile:
+    """Published and retired versions are open to everyone; drafts only to heads of digital."""
+    role = get_object_or_404(RoleProfile.objects.select_related("framework", "tier"), pk=role_id)
+    if role.framework.is_editable and not roles.is_head_of_digital(request.user):
+        raise Http404
+    return role
+
+
+@require_GET
+def role_level_view(request: HttpRequest, role_id: int) -> HttpResponse:
+    role = _role_for_user(request, role_id)
+    return render(
+        request,
+        "capability/role_level.html",
+        {
+            "role": role,
+            "framework": role.framework,
+            "areas": selectors.role_requirements_by_area(role),
+            "other_levels": list(selectors.role_levels_of(role)) if role.group else [],
+            "next_role": selectors.next_role_level(role),
+        },
+    )
+
+
 # Managing versions (heads of digital) ------------------------------------------------------------
 
 

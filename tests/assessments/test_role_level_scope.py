@@ -7,6 +7,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.test import TestCase
 
 from assessments import services
 from assessments.models import Assessment, Cycle, Rating
@@ -133,3 +134,42 @@ def test_the_assessment_keeps_its_scope_when_the_person_changes_role(engineer, c
     names = {skill.name for skill in scope_for_assessment(assessment).skills}
     assert "Data pipelines" in names
     assert "Agile delivery" not in names
+
+
+def submit_all(cycle: Cycle, person, number: int) -> Assessment:
+    assessment = services.assessment_start(cycle=cycle, person=person)
+    level = cycle.framework.levels.get(number=number)
+    scope = scope_for_assessment(assessment)
+    services.assessment_save_answers(
+        assessment=assessment,
+        answers={skill.pk: services.Answer(level=level) for skill in scope.skills},
+        based_on_revision=assessment.revision,
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.assessment_submit(assessment=Assessment.objects.get(pk=assessment.pk))
+
+
+def test_the_career_view_lists_what_the_next_level_needs_that_they_lack(
+    client_for, engineer, cycle
+):
+    submit_all(cycle, engineer, 4)
+    page = client_for(engineer).get("/assessments/career/").content.decode()
+    assert "The next level up is" in page and "Lead data engineer" in page
+    lacking = page.split("that you do not have yet")[1].split("</table>")[0]
+    assert "Stakeholder relationships" in lacking and "Not assessed" in lacking
+    assert "Data pipelines" not in lacking  # Expert needed, Expert reached
+    assert "Data pipelines: 4 Expert" in page
+
+
+def test_the_career_view_for_the_most_senior_level_says_so(client_for, alice, ddat):
+    alice.role_profile = ddat.roles.get(name="Lead data engineer")
+    alice.save()
+    page = client_for(alice).get("/assessments/career/").content.decode()
+    assert "is the most senior level of its role" in page
+
+
+def test_the_expected_page_links_to_the_next_level(client_for, engineer, ddat):
+    page = client_for(engineer).get("/framework/expected/").content.decode()
+    assert "The next level up is" in page
+    assert "/assessments/career/" in page
+    assert "Data pipelines" in page and "Agile delivery" not in page

@@ -318,3 +318,34 @@ def test_a_refresh_needs_a_published_version():
     with pytest.raises(FrameworkDataInvalid):
         import_pair(version="x", from_published=True)
     assert not RoleTarget.objects.exists()
+
+
+# Browsing like the official site ---------------------------------------------------------------
+
+
+def test_role_families_list_roles_and_their_levels_in_seniority_order(starter, client_for, alice):
+    framework_publish(framework=import_pair(version="autumn").framework)
+    page = client_for(alice).get(reverse("capability:role_families")).content.decode()
+    assert page.index("Product and delivery") > page.index('<h2 class="govuk-heading-m">Data')
+    data = page.split("Product and delivery")[0]
+    assert data.index("Data engineer</a>") < data.index("Senior data engineer</a>")
+    assert data.index("Senior data engineer</a>") < data.index("Lead data engineer</a>")
+    assert "Chief data officer</a> (Senior Civil Service)" in data
+
+
+def test_a_role_level_page_shows_the_skills_it_needs_at_their_levels(starter, client_for, alice):
+    draft = framework_publish(framework=import_pair(version="autumn").framework)
+    role = draft.roles.get(name="Senior data engineer")
+    page = client_for(alice).get(reverse("capability:role_level", args=[role.pk])).content.decode()
+    assert "Data pipelines</a></td>" in page
+    assert "3 Practitioner" in page
+    assert "Levels of this role, from the most junior" in page
+
+
+def test_a_draft_role_level_is_hidden_from_staff(starter, client_for, alice, head):
+    draft = import_pair(version="autumn").framework
+    role = draft.roles.get(name="Senior data engineer")
+    url = reverse("capability:role_level", args=[role.pk])
+    assert client_for(alice).get(url).status_code == 404
+    assert client_for(head).get(url).status_code == 200
+    assert client_for(alice).get(reverse("capability:role_level", args=[99999])).status_code == 404
