@@ -392,16 +392,20 @@ def framework_data_from_ddat(*, pair: DdatPair, base: dict, version: str, name: 
     ]
     area_by_slug = {area["slug"]: area for area in areas}
     placed: set[str] = set()
+    # A base skill matches the download by its slug or by its name: a skill a head linked to
+    # its earlier name keeps that earlier slug (and so its history) at every later refresh.
+    slug_of: dict[str, str] = {}
     for area in areas:
         kept = []
         for skill in area["skills"]:
-            entry = incoming.get(skill["slug"])
-            if entry is None:
+            entry = incoming.get(skill["slug"]) or incoming.get(slugify(skill["name"])[:100])
+            if entry is None or entry.slug in placed:
                 if not skill.get("role_only"):
                     kept.append(skill)
                 continue
             kept.append(_with_download_text(skill, entry, levels))
             placed.add(entry.slug)
+            slug_of[entry.slug] = skill["slug"]
         area["skills"] = kept
     for entry in pair.skills:
         if entry.slug in placed:
@@ -445,10 +449,14 @@ def framework_data_from_ddat(*, pair: DdatPair, base: dict, version: str, name: 
                 "seniority": seniority[index],
                 "role_type": entry.role_type,
                 "targets": {
-                    slug: (levels[word.lower()] if word else None)
+                    slug_of.get(slug, slug): (levels[word.lower()] if word else None)
                     for slug, (word, _note) in entry.requirements.items()
                 },
-                "notes": {slug: note for slug, (_word, note) in entry.requirements.items() if note},
+                "notes": {
+                    slug_of.get(slug, slug): note
+                    for slug, (_word, note) in entry.requirements.items()
+                    if note
+                },
             }
         )
     for role in new_roles:

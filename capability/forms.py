@@ -243,3 +243,24 @@ class DdatImportForm(GovukForm):
         if version and Framework.objects.filter(version=version).exists():
             raise forms.ValidationError(f'A version called "{version}" already exists')
         return version
+
+
+class SkillLinkForm(GovukForm):
+    submit_label = "Link the skills"
+
+    earlier = forms.ModelChoiceField(
+        label="Which removed skill is it?",
+        queryset=Skill.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the removed skill that this skill replaces",
+            "invalid_choice": "Choose one of the removed skills",
+        },
+    )
+
+    def __init__(self, *args: Any, removed: list[Skill], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["earlier"].queryset = Skill.objects.filter(
+            pk__in=[skill.pk for skill in removed]
+        ).order_by("name")

@@ -472,6 +472,25 @@ def framework_import_skills_csv(
     return skills
 
 
+class SkillLinkRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def skill_link_to_earlier(*, skill: Skill, earlier: Skill) -> Skill:
+    """Mark a draft's skill as the same skill as `earlier` (one of the version it replaces,
+    renamed since): it takes the earlier skill's slug, which is how results, figures and the
+    comparison match skills across versions, so its history carries on."""
+    _require_draft(skill.framework)
+    if earlier.framework_id == skill.framework_id:
+        raise SkillLinkRefused("Choose a skill of the published version")
+    if skill.framework.skills.filter(slug=earlier.slug).exists():
+        raise SkillLinkRefused(f"{earlier.name} is already in this draft")
+    skill.slug = earlier.slug
+    skill.save(update_fields=["slug"])
+    return skill
+
+
 # The official DDaT download ----------------------------------------------------------------------
 
 DDAT_NAME = "Government Digital and Data Profession Capability Framework"

@@ -25,6 +25,11 @@ urlpatterns = [
         name="skill_edit",
     ),
     path(
+        "manage/<int:framework_id>/skills/<int:skill_id>/link/",
+        views.skill_link_view,
+        name="skill_link",
+    ),
+    path(
         "manage/<int:framework_id>/skills/import/",
         views.import_skills_view,
         name="import_skills",

@@ -18,6 +18,7 @@ from capability.forms import (
     FrameworkImportForm,
     RoleTargetsForm,
     SkillForm,
+    SkillLinkForm,
     SkillsImportForm,
 )
 from capability.models import Framework, RoleProfile, Skill
@@ -25,6 +26,7 @@ from capability.services import (
     FrameworkDataInvalid,
     FrameworkNotEditable,
     PublishedVersionChanged,
+    SkillLinkRefused,
     SkillsImportFailed,
     framework_create_draft,
     framework_export_json,
@@ -34,6 +36,7 @@ from capability.services import (
     framework_publish,
     role_targets_set,
     skill_create,
+    skill_link_to_earlier,
     skill_update,
 )
 from common import roles
@@ -476,4 +479,35 @@ def import_ddat_view(request: HttpRequest) -> HttpResponse:
             return redirect("capability:version", framework_id=draft.pk)
     return render(
         request, "capability/manage/import_ddat.html", {"form": form, "problems": problems}
+    )
+
+
+@roles.head_of_digital_required
+def skill_link_view(request: HttpRequest, framework_id: int, skill_id: int) -> HttpResponse:
+    """Link a skill the draft adds to one it removes: a rename, not a new skill."""
+    framework = _framework_for_head(framework_id)
+    skill = _skill_in(framework, skill_id)
+    if not framework.is_editable:
+        return _read_only(request, framework)
+    published = selectors.published_framework()
+    if published is None or published.pk == framework.pk:
+        raise Http404
+    removed = selectors.framework_compare(old=published, new=framework).removed
+    form = SkillLinkForm(request.POST or None, removed=removed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            skill_link_to_earlier(skill=skill, earlier=form.cleaned_data["earlier"])
+        except FrameworkNotEditable as refused:
+            return _changed_meanwhile(request, refused)
+        except SkillLinkRefused as refused:
+            form.add_error("earlier", str(refused))
+        else:
+            messages.success(
+                request, f"{skill.name} is now the same skill as {form.cleaned_data['earlier']}."
+            )
+            return redirect("capability:compare", framework_id=framework.pk)
+    return render(
+        request,
+        "capability/manage/skill_link.html",
+        {"form": form, "framework": framework, "skill": skill, "removed": removed},
     )

@@ -349,3 +349,59 @@ def test_a_draft_role_level_is_hidden_from_staff(starter, client_for, alice, hea
     assert client_for(alice).get(url).status_code == 404
     assert client_for(head).get(url).status_code == 200
     assert client_for(alice).get(reverse("capability:role_level", args=[99999])).status_code == 404
+
+
+# Renames ---------------------------------------------------------------------------------------
+
+
+def renamed_pair() -> tuple[str, str]:
+    return ROLES.replace("Data quality", "Data assurance"), SKILLS.replace(
+        "Data quality", "Data assurance"
+    )
+
+
+def test_a_rename_shows_as_removed_and_added_until_the_head_links_them(starter, client_for, head):
+    framework_publish(framework=import_pair(version="summer").framework)
+    draft = import_pair(*renamed_pair(), version="autumn", from_published=True).framework
+    client = client_for(head)
+    compare = reverse("capability:compare", args=[draft.pk])
+    page = client.get(compare).content.decode()
+    assert "Skills added (1)" in page and "Skills removed (1)" in page
+    renamed = draft.skills.get(name="Data assurance")
+    earlier = Framework.objects.published().get().skills.get(name="Data quality")
+    response = client.post(
+        reverse("capability:skill_link", args=[draft.pk, renamed.pk]), {"earlier": earlier.pk}
+    )
+    assert response.status_code == 302
+    renamed.refresh_from_db()
+    assert renamed.slug == earlier.slug  # results and figures match skills by slug
+    page = client.get(compare).content.decode()
+    assert "Skills added (0)" in page and "Skills removed (0)" in page
+
+
+def test_a_linked_skill_keeps_its_earlier_slug_at_the_next_refresh(starter):
+    framework_publish(framework=import_pair(version="summer").framework)
+    draft = import_pair(*renamed_pair(), version="autumn", from_published=True).framework
+    from capability.services import skill_link_to_earlier
+
+    earlier = Framework.objects.published().get().skills.get(name="Data quality")
+    skill_link_to_earlier(skill=draft.skills.get(name="Data assurance"), earlier=earlier)
+    framework_publish(framework=draft)
+    again = import_pair(*renamed_pair(), version="winter", from_published=True).framework
+    skill = again.skills.get(name="Data assurance")
+    assert skill.slug == "data-quality"
+    assert again.roles.get(name="Data engineer").targets.filter(skill=skill).exists()
+
+
+def test_linking_is_refused_for_a_removed_skill_the_draft_still_has(starter, client_for, head):
+    framework_publish(framework=import_pair(version="summer").framework)
+    draft = import_pair(*renamed_pair(), version="autumn", from_published=True).framework
+    kept = Framework.objects.published().get().skills.get(name="Data pipelines")
+    response = client_for(head).post(
+        reverse(
+            "capability:skill_link", args=[draft.pk, draft.skills.get(name="Data assurance").pk]
+        ),
+        {"earlier": kept.pk},
+    )
+    assert "Choose one of the removed skills" in response.content.decode()
+    assert draft.skills.get(name="Data assurance").slug == "data-assurance"

@@ -36,6 +36,7 @@ def manage_urls(framework: Framework) -> list[tuple[str, str]]:
         reverse("capability:export", args=[framework.pk]),
         reverse("capability:skill_add", args=[framework.pk]),
         reverse("capability:skill_edit", args=[framework.pk, skill.pk]),
+        reverse("capability:skill_link", args=[framework.pk, skill.pk]),
         reverse("capability:import_skills", args=[framework.pk]),
         reverse("capability:role_targets", args=[framework.pk, role.pk]),
     ]
