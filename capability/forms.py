@@ -6,6 +6,7 @@ from django import forms
 
 from capability.ddat import MAX_FILE_BYTES as MAX_DDAT_BYTES
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
+from capability.sfia import MAX_FILE_BYTES as SFIA_MAX_BYTES
 from capability.validation import MAX_DESCRIPTOR_LENGTH, MAX_NAME_LENGTH
 from common.files import JsonUnreadable, read_json
 from common.forms import GovukForm, read_uploaded_text
@@ -264,3 +265,41 @@ class SkillLinkForm(GovukForm):
         self.fields["earlier"].queryset = Skill.objects.filter(
             pk__in=[skill.pk for skill in removed]
         ).order_by("name")
+
+
+class SfiaImportForm(GovukForm):
+    submit_label = "Import into a new draft"
+
+    file = forms.FileField(
+        label="Upload your SFIA spreadsheet",
+        help_text="Your organisation's licensed copy, as an Excel .xlsx file smaller than 20MB.",
+        error_messages={"required": "Choose the SFIA .xlsx file"},
+    )
+    version = forms.CharField(
+        label="Version",
+        max_length=50,
+        required=False,
+        help_text="Leave it empty to name the draft after today.",
+        error_messages={"max_length": "The version must be 50 characters or fewer"},
+    )
+    role_only = forms.BooleanField(
+        label="Assess these skills only where a role profile requires them",
+        required=False,
+        help_text="Otherwise everyone is assessed on every skill in the file.",
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("The selected file must be an Excel .xlsx file")
+        if upload.size > SFIA_MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20MB")
+        return upload.read()
+
+    def clean_version(self) -> str:
+        version = self.cleaned_data["version"].strip()
+        if has_control_characters(version):
+            raise forms.ValidationError("The version must not contain line breaks")
+        if version and Framework.objects.filter(version=version).exists():
+            raise forms.ValidationError(f'A version called "{version}" already exists')
+        return version

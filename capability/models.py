@@ -143,6 +143,12 @@ class Skill(models.Model):
         "official DDaT framework), not by everyone in its tier.",
     )
 
+    defined_levels_only = models.BooleanField(
+        default=False,
+        help_text="Offered only at the levels it has a descriptor for (SFIA defines each skill "
+        "at some of its seven levels); the others are marked as not defined.",
+    )
+
     objects = SkillQuerySet.as_manager()
 
     class Meta:

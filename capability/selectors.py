@@ -116,6 +116,16 @@ def areas_with_skills(
     ]
 
 
+def offered_levels(skill: Skill, levels: list[Level]) -> list[Level]:
+    """The levels a person may choose for `skill`: every level, or for a skill defined only at
+    some levels (SFIA), "Not yet" (0) and the levels it has a descriptor for. Reads the skill's
+    descriptors as loaded (prefetch them for many skills)."""
+    if not skill.defined_levels_only:
+        return levels
+    defined = {descriptor.level_id for descriptor in skill.descriptors.all()}
+    return [level for level in levels if level.number == 0 or level.pk in defined]
+
+
 def descriptors_by_level(skill: Skill) -> list[dict]:
     """Every level of the skill's framework with its descriptor text, or None where missing."""
     texts = {item.level_id: item.text for item in skill.descriptors.all()}

@@ -28,6 +28,7 @@ from capability.models import (
     Skill,
     Tier,
 )
+from capability.sfia import framework_data_from_sfia, read_sfia_rows
 from capability.validation import RowError, framework_data_errors, read_skill_rows
 from common.files import read_json
 
@@ -165,6 +166,7 @@ def framework_load_json(*, data: dict, status: str = Framework.Status.DRAFT) -> 
                 description=skill_item.get("description", ""),
                 order=skill_order,
                 role_only=bool(skill_item.get("role_only", False)),
+                defined_levels_only=bool(skill_item.get("defined_levels_only", False)),
             )
             skills[skill.slug] = skill
             LevelDescriptor.objects.bulk_create(
@@ -277,7 +279,7 @@ def _skill_json(skill: Skill) -> dict:
         "description": skill.description,
         "tier": skill.tier.slug,
         "descriptors": {str(item.level.number): item.text for item in descriptors},
-    } | ({"role_only": True} if skill.role_only else {})
+    } | {key: True for key in ("role_only", "defined_levels_only") if getattr(skill, key)}
 
 
 def framework_install(*, data: dict) -> tuple[Framework, bool]:
@@ -513,11 +515,7 @@ class DdatImported:
 
 
 def ddat_default_version() -> str:
-    base = f"DDaT {timezone.localdate():%Y-%m-%d}"
-    version, counter = base, 2
-    while Framework.objects.filter(version=version).exists():
-        version, counter = f"{base} ({counter})", counter + 1
-    return version
+    return _free_version(f"DDaT {timezone.localdate():%Y-%m-%d}")
 
 
 def starter_framework_data() -> dict:
@@ -571,3 +569,30 @@ def framework_import_ddat(
         role_levels=len(pair.role_levels),
         requirements=pair.requirement_count,
     )
+
+
+SFIA_NAME = "SFIA 9"
+
+
+def framework_import_sfia(
+    *, file_name: str, content: bytes, version: str = "", role_only: bool = False
+) -> Framework:
+    """The organisation's own SFIA spreadsheet as a new draft: levels 0-7, the starter
+    framework's tiers, an area per category. SfiaFileInvalid lists every problem; nothing is
+    written unless the whole sheet is valid."""
+    skills = read_sfia_rows(file_name, content)
+    data = framework_data_from_sfia(
+        skills=skills,
+        tiers=starter_framework_data()["tiers"],
+        version=version or _free_version(f"SFIA {timezone.localdate():%Y-%m-%d}"),
+        name=SFIA_NAME,
+        role_only=role_only,
+    )
+    return framework_load_json(data=data)
+
+
+def _free_version(base: str) -> str:
+    version, counter = base, 2
+    while Framework.objects.filter(version=version).exists():
+        version, counter = f"{base} ({counter})", counter + 1
+    return version

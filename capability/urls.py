@@ -14,6 +14,7 @@ urlpatterns = [
     path("manage/new-draft/", views.draft_create_view, name="draft_create"),
     path("manage/import/", views.import_json_view, name="import_json"),
     path("manage/import-ddat/", views.import_ddat_view, name="import_ddat"),
+    path("manage/import-sfia/", views.import_sfia_view, name="import_sfia"),
     path("manage/<int:framework_id>/", views.version_view, name="version"),
     path("manage/<int:framework_id>/compare/", views.compare_view, name="compare"),
     path("manage/<int:framework_id>/publish/", views.publish_view, name="publish"),

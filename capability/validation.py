@@ -150,8 +150,9 @@ def framework_data_errors(data: Any) -> list[str]:
                 if slug in skill_slugs:
                     errors.append(f'{where} repeats the skill "{slug}"')
                 skill_slugs.add(slug)
-            if not isinstance(skill.get("role_only", False), bool):
-                errors.append(f'{where} must have true or false as its "role_only"')
+            for flag in ("role_only", "defined_levels_only"):
+                if not isinstance(skill.get(flag, False), bool):
+                    errors.append(f'{where} must have true or false as its "{flag}"')
             if "tier" in skill and (
                 not isinstance(skill["tier"], str) or skill["tier"] not in tier_slugs
             ):

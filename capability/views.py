@@ -17,6 +17,7 @@ from capability.forms import (
     DraftCreateForm,
     FrameworkImportForm,
     RoleTargetsForm,
+    SfiaImportForm,
     SkillForm,
     SkillLinkForm,
     SkillsImportForm,
@@ -31,6 +32,7 @@ from capability.services import (
     framework_create_draft,
     framework_export_json,
     framework_import_ddat,
+    framework_import_sfia,
     framework_import_skills_csv,
     framework_load_json,
     framework_publish,
@@ -39,6 +41,7 @@ from capability.services import (
     skill_link_to_earlier,
     skill_update,
 )
+from capability.sfia import SfiaFileInvalid
 from common import roles
 from common.exports import as_download, attachment_filename
 from common.forms import file_problems_message
@@ -510,4 +513,30 @@ def skill_link_view(request: HttpRequest, framework_id: int, skill_id: int) -> H
         request,
         "capability/manage/skill_link.html",
         {"form": form, "framework": framework, "skill": skill, "removed": removed},
+    )
+
+
+@roles.head_of_digital_required
+def import_sfia_view(request: HttpRequest) -> HttpResponse:
+    form = SfiaImportForm(request.POST or None, request.FILES or None)
+    problems: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            framework = framework_import_sfia(
+                file_name=request.FILES["file"].name,
+                content=form.cleaned_data["file"],
+                version=form.cleaned_data["version"],
+                role_only=form.cleaned_data["role_only"],
+            )
+        except SfiaFileInvalid as invalid:
+            problems = invalid.problems
+            form.add_error("file", file_problems_message(len(problems)))
+        except FrameworkDataInvalid as invalid:
+            for error in invalid.errors:
+                form.add_error(None, error)
+        else:
+            messages.success(request, f"Draft {framework.version} imported from SFIA.")
+            return redirect("capability:version", framework_id=framework.pk)
+    return render(
+        request, "capability/manage/import_sfia.html", {"form": form, "problems": problems}
     )

@@ -30,6 +30,7 @@ def manage_urls(framework: Framework) -> list[tuple[str, str]]:
         reverse("capability:draft_create"),
         reverse("capability:import_json"),
         reverse("capability:import_ddat"),
+        reverse("capability:import_sfia"),
         reverse("capability:version", args=[framework.pk]),
         reverse("capability:compare", args=[framework.pk]),
         reverse("capability:publish", args=[framework.pk]),
