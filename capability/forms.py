@@ -6,6 +6,7 @@ from django import forms
 
 from capability.ddat import MAX_FILE_BYTES as MAX_DDAT_BYTES
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
+from capability.services import REQUIRED_AT_NO_LEVEL
 from capability.sfia import MAX_FILE_BYTES as SFIA_MAX_BYTES
 from capability.validation import MAX_DESCRIPTOR_LENGTH, MAX_NAME_LENGTH
 from common.files import JsonUnreadable, read_json
@@ -111,7 +112,8 @@ class SkillForm(GovukForm):
 
 
 class RoleTargetsForm(GovukForm):
-    """One choice per skill of the role's tiers: the tier default, or a level of its own."""
+    """One choice per skill of the role's tiers and every role-only skill: the tier default (for
+    a role-only skill, not required), required at no level, or a level of its own."""
 
     submit_label = "Save targets"
 
@@ -121,21 +123,32 @@ class RoleTargetsForm(GovukForm):
         self.skills = skills
         default = role.tier.default_target
         default_label = f"Tier default ({default.number} {default.name})" if default else "None"
-        current = {target.skill_id: str(target.level_id) for target in role.targets.all()}
+        current = {
+            target.skill_id: str(target.level_id) if target.level_id else REQUIRED_AT_NO_LEVEL
+            for target in role.targets.all()
+        }
+        level_choices = [
+            (key, f"{level.number} {level.name}") for key, level in self.levels.items()
+        ]
         for skill in skills:
+            choices = [("", "Not required" if skill.role_only else default_label)]
+            if skill.role_only or current.get(skill.pk) == REQUIRED_AT_NO_LEVEL:
+                choices.append((REQUIRED_AT_NO_LEVEL, "Required, with no level of its own"))
             self.fields[f"skill_{skill.pk}"] = forms.ChoiceField(
                 label=skill.name,
                 required=False,
-                choices=[("", default_label)]
-                + [(key, f"{level.number} {level.name}") for key, level in self.levels.items()],
+                choices=choices + level_choices,
                 initial=current.get(skill.pk, ""),
                 error_messages={"invalid_choice": f"Choose a target level for {skill.name}"},
             )
 
-    def targets(self) -> dict[int, Level | None]:
+    def targets(self) -> dict[int, Level | None | str]:
+        chosen = {skill.pk: self.cleaned_data[f"skill_{skill.pk}"] for skill in self.skills}
         return {
-            skill.pk: self.levels.get(self.cleaned_data[f"skill_{skill.pk}"])
-            for skill in self.skills
+            skill_id: REQUIRED_AT_NO_LEVEL
+            if value == REQUIRED_AT_NO_LEVEL
+            else self.levels.get(value)
+            for skill_id, value in chosen.items()
         }
 
 

@@ -61,6 +61,19 @@ def skills_in_scope(tier: Tier, role: RoleProfile | None) -> QuerySet[Skill]:
     )
 
 
+def skills_a_role_can_require(role: RoleProfile) -> list[Skill]:
+    """The skills of the role's scope, then every role-only skill it does not yet require."""
+    in_scope = list(skills_in_scope(role.tier, role))
+    ids = {skill.pk for skill in in_scope}
+    others = (
+        Skill.objects.filter(framework_id=role.framework_id, role_only=True)
+        .exclude(pk__in=ids)
+        .select_related("area", "tier")
+        .order_by("area__order", "area__name", "order", "name")
+    )
+    return in_scope + list(others)
+
+
 def target_levels(tier: Tier, role: RoleProfile | None) -> dict[int, int]:
     """Target level number per skill id in the person's scope: the role's own level where it
     sets one, else the tier's default."""

@@ -425,13 +425,24 @@ def skill_update(
     return skill
 
 
+REQUIRED_AT_NO_LEVEL = "required"
+
+
 @transaction.atomic
-def role_targets_set(*, role: RoleProfile, targets: dict[int, Level | None]) -> RoleProfile:
-    """Targets by skill id; None means "use the tier default" and removes the role's own target."""
+def role_targets_set(
+    *, role: RoleProfile, targets: dict[int, Level | None | Literal["required"]]
+) -> RoleProfile:
+    """Targets by skill id; None means "use the tier default" (for a role-only skill: not
+    required) and removes the role's own target; REQUIRED_AT_NO_LEVEL keeps the skill required
+    with no level of its own (its note stays)."""
     _require_draft(role.framework)
     for skill_id, level in targets.items():
         if level is None:
             RoleTarget.objects.filter(role=role, skill_id=skill_id).delete()
+        elif level == REQUIRED_AT_NO_LEVEL:
+            RoleTarget.objects.update_or_create(
+                role=role, skill_id=skill_id, defaults={"level": None}
+            )
         else:
             RoleTarget.objects.update_or_create(
                 role=role, skill_id=skill_id, defaults={"level": level}

@@ -321,7 +321,7 @@ def role_targets_view(request: HttpRequest, framework_id: int, role_id: int) -> 
     )
     if not framework.is_editable:
         return _read_only(request, framework)
-    skills = list(selectors.skills_in_scope(role.tier, role))
+    skills = selectors.skills_a_role_can_require(role)
     form = RoleTargetsForm(request.POST or None, role=role, skills=skills)
     if request.method == "POST" and form.is_valid():
         try:

@@ -405,3 +405,26 @@ def test_linking_is_refused_for_a_removed_skill_the_draft_still_has(starter, cli
     )
     assert "Choose one of the removed skills" in response.content.decode()
     assert draft.skills.get(name="Data assurance").slug == "data-assurance"
+
+
+def test_a_head_makes_a_role_level_require_another_skill(starter, client_for, head):
+    draft = import_pair(version="autumn").framework
+    role = draft.roles.get(name="Data engineer")
+    agile = draft.skills.get(name="Agile delivery")
+    url = reverse("capability:role_targets", args=[draft.pk, role.pk])
+    page = client_for(head).get(url).content.decode()
+    assert "Agile delivery" in page and "Not required" in page
+    current = {f"skill_{t.skill_id}": str(t.level_id) for t in role.targets.all()}
+    level = draft.levels.get(number=3)
+    client_for(head).post(url, {**current, f"skill_{agile.pk}": str(level.pk)})
+    assert role.targets.get(skill=agile).level == level
+
+
+def test_saving_role_targets_keeps_a_requirement_with_no_level(starter, client_for, head):
+    draft = import_pair(version="autumn").framework
+    role = draft.roles.get(name="Chief data officer")
+    url = reverse("capability:role_targets", args=[draft.pk, role.pk])
+    posted = {f"skill_{t.skill_id}": "required" for t in role.targets.all()}
+    assert client_for(head).post(url, posted).status_code == 302
+    leadership = role.targets.get(skill__name="Strategic data leadership")
+    assert leadership.level is None and leadership.note.startswith("Examples of leadership")
