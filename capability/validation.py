@@ -15,7 +15,8 @@ from capability.models import Framework
 from common.files import RowError, read_csv
 from common.text import has_control_characters
 
-MAX_DESCRIPTOR_LENGTH = 1000
+# The official descriptors are a "You can:" list of several lines.
+MAX_DESCRIPTOR_LENGTH = 4000
 MAX_NAME_LENGTH = 200
 MAX_TEXT = 10_000
 # PositiveSmallIntegerField holds 0 to 32767 on every database.

@@ -173,3 +173,14 @@ def test_the_expected_page_links_to_the_next_level(client_for, engineer, ddat):
     assert "The next level up is" in page
     assert "/assessments/career/" in page
     assert "Data pipelines" in page and "Agile delivery" not in page
+
+
+def test_the_career_view_reads_the_open_cycles_version(client_for, engineer, cycle, ddat):
+    # A newer version published mid-cycle, whose senior data engineer has no next level.
+    from capability.services import framework_create_draft
+
+    newer = framework_create_draft(source=ddat, version="winter")
+    newer.roles.filter(name="Lead data engineer").delete()
+    framework_publish(framework=newer)
+    page = client_for(engineer).get("/assessments/career/").content.decode()
+    assert "The next level up is" in page and "Lead data engineer" in page
