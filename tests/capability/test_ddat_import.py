@@ -428,3 +428,19 @@ def test_saving_role_targets_keeps_a_requirement_with_no_level(starter, client_f
     assert client_for(head).post(url, posted).status_code == 302
     leadership = role.targets.get(skill__name="Strategic data leadership")
     assert leadership.level is None and leadership.note.startswith("Examples of leadership")
+
+
+def test_a_role_level_named_like_a_starter_role_gets_a_slug_of_its_own(starter):
+    roles = ROLES.replace("Associate delivery manager", "Team leader")
+    draft = import_pair(roles, version="autumn").framework
+    leaders = draft.roles.filter(name="Team leader").order_by("slug")
+    assert [(role.slug, role.family) for role in leaders] == [
+        ("team-leader", ""),
+        ("team-leader-2", "Product and delivery"),
+    ]
+    # A refresh gives it the same slug again, so a person's role carries over.
+    framework_publish(framework=draft)
+    again = import_pair(roles, version="winter", from_published=True).framework
+    assert (
+        again.roles.get(name="Team leader", family="Product and delivery").slug == "team-leader-2"
+    )
