@@ -298,9 +298,11 @@ def read_roles_file(
                 )
             )
             continue
-        if slug in entry.requirements and note and note not in entry.requirements[slug][1]:
-            note = f"{entry.requirements[slug][1]}\n{note}".strip()
-        entry.requirements[slug] = (level_word, note or entry.requirements.get(slug, ("", ""))[1])
+        # The same requirement on two rows that differ only in their text: both notes are kept.
+        earlier_note = entry.requirements.get(slug, (None, ""))[1]
+        if earlier_note and note and note not in earlier_note:
+            note = f"{earlier_note}\n{note}"
+        entry.requirements[slug] = (level_word, note or earlier_note)
         required_on.setdefault((key, slug), row.line)
     if not role_levels and not problems:
         problems.append(FileProblem(file, 2, "the file has no role levels in it"))
@@ -425,11 +427,7 @@ def framework_data_from_ddat(*, pair: DdatPair, base: dict, version: str, name: 
     areas = [area for area in areas if area["skills"] or area["slug"] in _base_area_slugs(base)]
     skill_slugs = {skill["slug"] for area in areas for skill in area["skills"]}
     kept_roles = [
-        {
-            **role,
-            "targets": {s: n for s, n in role.get("targets", {}).items() if s in skill_slugs},
-            "notes": {s: t for s, t in role.get("notes", {}).items() if s in skill_slugs},
-        }
+        _without_removed_skills(role, skill_slugs)
         for role in base["roles"]
         if not role.get("family")
     ]
@@ -437,6 +435,11 @@ def framework_data_from_ddat(*, pair: DdatPair, base: dict, version: str, name: 
     seniority = _seniority(pair.role_levels)
     new_roles = []
     for index, entry in enumerate(pair.role_levels):
+        notes = {
+            slug_of.get(slug, slug): note
+            for slug, (_word, note) in entry.requirements.items()
+            if note
+        }
         new_roles.append(
             {
                 "slug": slugs[index],
@@ -452,17 +455,9 @@ def framework_data_from_ddat(*, pair: DdatPair, base: dict, version: str, name: 
                     slug_of.get(slug, slug): (levels[word.lower()] if word else None)
                     for slug, (word, _note) in entry.requirements.items()
                 },
-                "notes": {
-                    slug_of.get(slug, slug): note
-                    for slug, (_word, note) in entry.requirements.items()
-                    if note
-                },
+                **({"notes": notes} if notes else {}),
             }
         )
-    for role in new_roles:
-        role["notes"] = {key: value for key, value in role["notes"].items() if value}
-        if not role["notes"]:
-            del role["notes"]
     return {
         **base,
         "name": name,
@@ -470,6 +465,17 @@ def framework_data_from_ddat(*, pair: DdatPair, base: dict, version: str, name: 
         "areas": areas,
         "roles": [*kept_roles, *new_roles],
     }
+
+
+def _without_removed_skills(role: dict, skill_slugs: set[str]) -> dict:
+    """A base role profile with its targets and notes on skills the draft still has."""
+    kept = {**role}
+    kept["targets"] = {s: n for s, n in role.get("targets", {}).items() if s in skill_slugs}
+    notes = {s: t for s, t in role.get("notes", {}).items() if s in skill_slugs}
+    kept.pop("notes", None)
+    if notes:
+        kept["notes"] = notes
+    return kept
 
 
 def _base_area_slugs(base: dict) -> set[str]:
