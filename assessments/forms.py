@@ -12,6 +12,7 @@ from assessments.models import Cycle, Rating
 from assessments.selectors import NO_DESCRIPTOR, descriptor_text
 from assessments.services import Answer, Decision
 from capability.models import Framework, Level, Skill
+from capability.selectors import offered_levels
 from common.dates import GovukDateField, date_field
 from common.forms import GovukForm
 from common.text import no_control_characters
@@ -144,8 +145,11 @@ class AreaForm(GovukForm):
         self.levels = {level.pk: level for level in levels}
         self.previous = previous or {}
         self.require_all = require_all
-        choices = [(level.pk, f"{level.number} {level.name}") for level in levels]
         for skill in skills:
+            choices = [
+                (level.pk, f"{level.number} {level.name}")
+                for level in offered_levels(skill, levels)
+            ]
             self.fields[f"level_{skill.pk}"] = forms.TypedChoiceField(
                 label=skill.name,
                 choices=choices,
@@ -183,7 +187,7 @@ class AreaForm(GovukForm):
                 evidence_field=self[f"evidence_{skill.pk}"],
                 shown_level_field=self[f"shown_level_{skill.pk}"],
                 shown_evidence_field=self[f"shown_evidence_{skill.pk}"],
-                choices=[_level_choice(skill, level) for level in levels],
+                choices=[_level_choice(skill, level) for level in offered_levels(skill, levels)],
                 previous=self.previous.get(skill.slug),
             )
             for skill in self.skills

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from assessments.views import cycles, journey, results, review
+from assessments.views import career, cycles, journey, results, review
 
 urlpatterns: list[URLPattern] = [
     path("mine/", journey.mine, name="mine"),
@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("mine/<int:assessment_id>/check/", journey.check, name="check"),
     path("mine/<int:assessment_id>/submitted/", journey.confirmation, name="confirmation"),
     path("results/", results.results, name="results"),
+    path("career/", career.career, name="career"),
     path("results/<int:assessment_id>/", results.results_for, name="results_for"),
     path("team/", review.team, name="team"),
     path("review/<int:assessment_id>/", review.review, name="review"),

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from assessments.models import Assessment, Cycle, Rating
 from assessments.ratings import people_ratings
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
-from capability.selectors import role_in_framework, skills_for_tier, target_levels, tier_for_role
+from capability.selectors import role_in_framework, skills_in_scope, target_levels, tier_for_role
 from common import roles
 from people.models import StaffProfile, User
 
@@ -55,7 +55,7 @@ def scope_for_person(*, person: StaffProfile, framework: Framework) -> Scope:
     tier = tier_for_role(role, framework)
     if tier is None:
         return Scope(tier=None, role=role, skills=[], targets={})
-    skills = list(skills_for_tier(tier).prefetch_related("descriptors"))
+    skills = list(skills_in_scope(tier, role).prefetch_related("descriptors"))
     return Scope(tier=tier, role=role, skills=skills, targets=target_levels(tier, role))
 
 
@@ -64,7 +64,7 @@ def scope_for_assessment(assessment: Assessment) -> Scope:
     if assessment.tier_id is None:
         return scope_for_person(person=assessment.person, framework=assessment.cycle.framework)
     tier = assessment.tier
-    skills = list(skills_for_tier(tier).prefetch_related("descriptors"))
+    skills = list(skills_in_scope(tier, assessment.role_profile).prefetch_related("descriptors"))
     return Scope(
         tier=tier,
         role=assessment.role_profile,
@@ -337,3 +337,42 @@ def people_seen_by_organisation_readers() -> set[int]:
         orphans = StaffProfile.objects.without_active_line_manager().order_by()
         seen.update(orphans.values_list("pk", flat=True))
     return seen
+
+
+@dataclass
+class CareerStep:
+    """A skill the next role level up needs, with the level it needs and the person's latest."""
+
+    skill: Skill
+    needed: Level | None
+    latest: Level | None
+    note: str
+
+    @property
+    def has_it(self) -> bool:
+        if self.needed is None:
+            return self.latest is not None
+        return self.latest is not None and self.latest.number >= self.needed.number
+
+
+def career_steps(*, person: StaffProfile, next_role: RoleProfile) -> list[CareerStep]:
+    """What `next_role` requires, each against the person's level in their latest completed
+    assessment (the manager's agreed level where there is one), matched by skill slug so that
+    an assessment from an earlier framework version still counts."""
+    latest = completed_assessments(person).first()
+    levels_by_slug: dict[str, Level] = {}
+    if latest is not None:
+        for rating in latest.ratings.select_related("skill", "level", "agreed_level"):
+            levels_by_slug[rating.skill.slug] = rating.agreed_level or rating.level
+    targets = next_role.targets.select_related("skill__area", "level").order_by(
+        "skill__area__order", "skill__order", "skill__name"
+    )
+    return [
+        CareerStep(
+            skill=target.skill,
+            needed=target.level,
+            latest=levels_by_slug.get(target.skill.slug),
+            note=target.note,
+        )
+        for target in targets
+    ]

@@ -123,7 +123,7 @@ class TargetInline(DraftOnlyMixin, admin.TabularInline):
 
 @admin.register(RoleProfile)
 class RoleProfileAdmin(DraftOnlyMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "tier", "framework"]
+    list_display = ["name", "family", "group", "seniority", "code", "tier", "framework"]
     list_filter = ["framework"]
     search_fields = ["name", "slug"]
     inlines = [TargetInline]

@@ -4,7 +4,10 @@ from typing import Any
 
 from django import forms
 
+from capability.ddat import MAX_FILE_BYTES as MAX_DDAT_BYTES
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
+from capability.services import REQUIRED_AT_NO_LEVEL
+from capability.sfia import MAX_FILE_BYTES as SFIA_MAX_BYTES
 from capability.validation import MAX_DESCRIPTOR_LENGTH, MAX_NAME_LENGTH
 from common.files import JsonUnreadable, read_json
 from common.forms import GovukForm, read_uploaded_text
@@ -109,7 +112,8 @@ class SkillForm(GovukForm):
 
 
 class RoleTargetsForm(GovukForm):
-    """One choice per skill of the role's tiers: the tier default, or a level of its own."""
+    """One choice per skill of the role's tiers and every role-only skill: the tier default (for
+    a role-only skill, not required), required at no level, or a level of its own."""
 
     submit_label = "Save targets"
 
@@ -119,21 +123,32 @@ class RoleTargetsForm(GovukForm):
         self.skills = skills
         default = role.tier.default_target
         default_label = f"Tier default ({default.number} {default.name})" if default else "None"
-        current = {target.skill_id: str(target.level_id) for target in role.targets.all()}
+        current = {
+            target.skill_id: str(target.level_id) if target.level_id else REQUIRED_AT_NO_LEVEL
+            for target in role.targets.all()
+        }
+        level_choices = [
+            (key, f"{level.number} {level.name}") for key, level in self.levels.items()
+        ]
         for skill in skills:
+            choices = [("", "Not required" if skill.role_only else default_label)]
+            if skill.role_only or current.get(skill.pk) == REQUIRED_AT_NO_LEVEL:
+                choices.append((REQUIRED_AT_NO_LEVEL, "Required, with no level of its own"))
             self.fields[f"skill_{skill.pk}"] = forms.ChoiceField(
                 label=skill.name,
                 required=False,
-                choices=[("", default_label)]
-                + [(key, f"{level.number} {level.name}") for key, level in self.levels.items()],
+                choices=choices + level_choices,
                 initial=current.get(skill.pk, ""),
                 error_messages={"invalid_choice": f"Choose a target level for {skill.name}"},
             )
 
-    def targets(self) -> dict[int, Level | None]:
+    def targets(self) -> dict[int, Level | None | str]:
+        chosen = {skill.pk: self.cleaned_data[f"skill_{skill.pk}"] for skill in self.skills}
         return {
-            skill.pk: self.levels.get(self.cleaned_data[f"skill_{skill.pk}"])
-            for skill in self.skills
+            skill_id: REQUIRED_AT_NO_LEVEL
+            if value == REQUIRED_AT_NO_LEVEL
+            else self.levels.get(value)
+            for skill_id, value in chosen.items()
         }
 
 
@@ -192,3 +207,112 @@ class SkillsImportForm(GovukForm):
 
     def clean_file(self) -> str:
         return read_uploaded_text(self.cleaned_data["file"], "csv", "CSV")
+
+
+class DdatImportForm(GovukForm):
+    """The official download's two CSV files, read as text (the service checks their content)."""
+
+    submit_label = "Import into a new draft"
+
+    roles_file = forms.FileField(
+        label="Roles file",
+        help_text='The CSV whose first row starts "Role Family, Role, Role Description".',
+        error_messages={"required": "Choose the roles CSV file"},
+    )
+    skills_file = forms.FileField(
+        label="Skills file",
+        help_text='The CSV whose first row starts "Skill Name, Skill Description, Awareness".',
+        error_messages={"required": "Choose the skills CSV file"},
+    )
+    version = forms.CharField(
+        label="Version",
+        max_length=50,
+        required=False,
+        help_text='For example "2026 autumn". Leave it empty to name the draft after today.',
+        error_messages={"max_length": "The version must be 50 characters or fewer"},
+    )
+    from_published = forms.BooleanField(
+        label="Start from the published version (a quarterly refresh)",
+        required=False,
+        help_text="Otherwise the draft starts from the starter framework's levels, tiers and "
+        "skills for all staff.",
+    )
+
+    def _text(self, field: str) -> str:
+        upload = self.cleaned_data[field]
+        if upload.size > MAX_DDAT_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20MB")
+        return read_uploaded_text(upload, "csv", "CSV", max_bytes=MAX_DDAT_BYTES)
+
+    def clean_roles_file(self) -> str:
+        return self._text("roles_file")
+
+    def clean_skills_file(self) -> str:
+        return self._text("skills_file")
+
+    def clean_version(self) -> str:
+        version = self.cleaned_data["version"].strip()
+        if has_control_characters(version):
+            raise forms.ValidationError("The version must not contain line breaks")
+        if version and Framework.objects.filter(version=version).exists():
+            raise forms.ValidationError(f'A version called "{version}" already exists')
+        return version
+
+
+class SkillLinkForm(GovukForm):
+    submit_label = "Link the skills"
+
+    earlier = forms.ModelChoiceField(
+        label="Which removed skill is it?",
+        queryset=Skill.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the removed skill that this skill replaces",
+            "invalid_choice": "Choose one of the removed skills",
+        },
+    )
+
+    def __init__(self, *args: Any, removed: list[Skill], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["earlier"].queryset = Skill.objects.filter(
+            pk__in=[skill.pk for skill in removed]
+        ).order_by("name")
+
+
+class SfiaImportForm(GovukForm):
+    submit_label = "Import into a new draft"
+
+    file = forms.FileField(
+        label="Upload your SFIA spreadsheet",
+        help_text="Your organisation's licensed copy, as an Excel .xlsx file smaller than 20MB.",
+        error_messages={"required": "Choose the SFIA .xlsx file"},
+    )
+    version = forms.CharField(
+        label="Version",
+        max_length=50,
+        required=False,
+        help_text="Leave it empty to name the draft after today.",
+        error_messages={"max_length": "The version must be 50 characters or fewer"},
+    )
+    role_only = forms.BooleanField(
+        label="Assess these skills only where a role profile requires them",
+        required=False,
+        help_text="Otherwise everyone is assessed on every skill in the file.",
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("The selected file must be an Excel .xlsx file")
+        if upload.size > SFIA_MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20MB")
+        return upload.read()
+
+    def clean_version(self) -> str:
+        version = self.cleaned_data["version"].strip()
+        if has_control_characters(version):
+            raise forms.ValidationError("The version must not contain line breaks")
+        if version and Framework.objects.filter(version=version).exists():
+            raise forms.ValidationError(f'A version called "{version}" already exists')
+        return version

@@ -121,8 +121,11 @@ class CapabilityArea(models.Model):
 
 class SkillQuerySet(models.QuerySet["Skill"]):
     def up_to_tier(self, tier: Tier) -> SkillQuerySet:
-        """Skills a person in `tier` is assessed on: their tier's and every tier below it."""
-        return self.filter(framework_id=tier.framework_id, tier__number__lte=tier.number)
+        """Skills everyone in `tier` is assessed on: their tier's and every tier below it (a
+        role-only skill is assessed only where a role profile requires it)."""
+        return self.filter(
+            framework_id=tier.framework_id, tier__number__lte=tier.number, role_only=False
+        )
 
 
 class Skill(models.Model):
@@ -134,6 +137,17 @@ class Skill(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    role_only = models.BooleanField(
+        default=False,
+        help_text="Assessed only by people whose role profile requires it (the skills of the "
+        "official DDaT framework), not by everyone in its tier.",
+    )
+
+    defined_levels_only = models.BooleanField(
+        default=False,
+        help_text="Offered only at the levels it has a descriptor for (SFIA defines each skill "
+        "at some of its seven levels); the others are marked as not defined.",
+    )
 
     objects = SkillQuerySet.as_manager()
 
@@ -164,13 +178,29 @@ class LevelDescriptor(models.Model):
 
 
 class RoleProfile(models.Model):
-    """A job in the jobs library. Roles are copied with each framework version, matched by slug."""
+    """A job in the jobs library. Roles are copied with each framework version, matched by slug.
+
+    A DDaT role level is a role profile with its role family, its role (the group of role levels
+    it belongs to, e.g. "Data engineer") and its seniority within that role (1 the most junior).
+    """
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="roles")
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="roles")
     slug = models.SlugField(max_length=100)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    code = models.CharField(
+        max_length=50, blank=True, help_text="A short code the HR system uses for this role."
+    )
+    family = models.CharField(max_length=200, blank=True, help_text="The DDaT role family.")
+    group = models.CharField(
+        max_length=200, blank=True, help_text="The DDaT role this role level belongs to."
+    )
+    group_description = models.TextField(blank=True)
+    seniority = models.PositiveSmallIntegerField(
+        default=0, help_text="Order within its role, from the most junior (1)."
+    )
+    role_type = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["framework", "tier__number", "name"]
@@ -185,7 +215,14 @@ class RoleProfile(models.Model):
 class RoleTarget(models.Model):
     role = models.ForeignKey(RoleProfile, on_delete=models.CASCADE, related_name="targets")
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="role_targets")
-    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
+    # None: the role requires the skill but the framework defines no level for it (the Senior
+    # Civil Service roles of the DDaT framework); the tier default is the target.
+    level = models.ForeignKey(
+        Level, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(
+        blank=True, help_text="What this role needs of the skill, e.g. examples of leadership."
+    )
 
     class Meta:
         ordering = ["role", "skill"]
@@ -194,4 +231,4 @@ class RoleTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.role}: {self.skill} at {self.level}"
+        return f"{self.role}: {self.skill} at {self.level or 'no level'}"

@@ -7,6 +7,7 @@ transaction, so exactly one version is published at any moment (the database enf
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +17,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from capability.ddat import framework_data_from_ddat, missing_levels, read_ddat_pair
 from capability.models import (
     CapabilityArea,
     Framework,
@@ -26,7 +28,9 @@ from capability.models import (
     Skill,
     Tier,
 )
+from capability.sfia import framework_data_from_sfia, read_sfia_rows
 from capability.validation import RowError, framework_data_errors, read_skill_rows
+from common.files import read_json
 
 STARTER_FRAMEWORK = Path(settings.BASE_DIR) / "fixtures" / "starter_framework.json"
 
@@ -161,6 +165,8 @@ def framework_load_json(*, data: dict, status: str = Framework.Status.DRAFT) -> 
                 name=skill_item["name"],
                 description=skill_item.get("description", ""),
                 order=skill_order,
+                role_only=bool(skill_item.get("role_only", False)),
+                defined_levels_only=bool(skill_item.get("defined_levels_only", False)),
             )
             skills[skill.slug] = skill
             LevelDescriptor.objects.bulk_create(
@@ -174,9 +180,16 @@ def framework_load_json(*, data: dict, status: str = Framework.Status.DRAFT) -> 
             slug=item["slug"],
             name=item["name"],
             description=item.get("description", ""),
+            **{key: item[key] for key in ROLE_EXTRA_FIELDS if item.get(key) is not None},
         )
+        notes = item.get("notes", {})
         RoleTarget.objects.bulk_create(
-            RoleTarget(role=role, skill=skills[slug], level=levels[number])
+            RoleTarget(
+                role=role,
+                skill=skills[slug],
+                level=levels[number] if number is not None else None,
+                note=notes.get(slug, ""),
+            )
             for slug, number in item.get("targets", {}).items()
         )
     if status == Framework.Status.PUBLISHED:
@@ -228,23 +241,34 @@ def framework_export_json(*, framework: Framework) -> dict:
             for area in framework.areas.order_by("order", "id")
         ],
         "roles": [
-            {
-                "slug": role.slug,
-                "name": role.name,
-                "tier": role.tier.slug,
-                "description": role.description,
-                "targets": {
-                    target.skill.slug: target.level.number
-                    for target in sorted(
-                        role.targets.all(), key=lambda target: skill_position[target.skill_id]
-                    )
-                },
-            }
+            _role_json(role, skill_position)
             for role in framework.roles.select_related("tier")
             .prefetch_related("targets__skill", "targets__level")
             .order_by("tier__number", "id")
         ],
     }
+
+
+# Written only where set, so a framework without them (the starter) exports as it always did.
+ROLE_EXTRA_FIELDS = ("code", "family", "group", "group_description", "seniority", "role_type")
+
+
+def _role_json(role: RoleProfile, skill_position: dict[int, int]) -> dict:
+    targets = sorted(role.targets.all(), key=lambda target: skill_position[target.skill_id])
+    data = {
+        "slug": role.slug,
+        "name": role.name,
+        "tier": role.tier.slug,
+        "description": role.description,
+    }
+    data |= {key: getattr(role, key) for key in ROLE_EXTRA_FIELDS if getattr(role, key)}
+    data["targets"] = {
+        target.skill.slug: target.level.number if target.level else None for target in targets
+    }
+    notes = {target.skill.slug: target.note for target in targets if target.note}
+    if notes:
+        data["notes"] = notes
+    return data
 
 
 def _skill_json(skill: Skill) -> dict:
@@ -255,7 +279,7 @@ def _skill_json(skill: Skill) -> dict:
         "description": skill.description,
         "tier": skill.tier.slug,
         "descriptors": {str(item.level.number): item.text for item in descriptors},
-    }
+    } | {key: True for key in ("role_only", "defined_levels_only") if getattr(skill, key)}
 
 
 def framework_install(*, data: dict) -> tuple[Framework, bool]:
@@ -401,13 +425,24 @@ def skill_update(
     return skill
 
 
+REQUIRED_AT_NO_LEVEL = "required"
+
+
 @transaction.atomic
-def role_targets_set(*, role: RoleProfile, targets: dict[int, Level | None]) -> RoleProfile:
-    """Targets by skill id; None means "use the tier default" and removes the role's own target."""
+def role_targets_set(
+    *, role: RoleProfile, targets: dict[int, Level | None | Literal["required"]]
+) -> RoleProfile:
+    """Targets by skill id; None means "use the tier default" (for a role-only skill: not
+    required) and removes the role's own target; REQUIRED_AT_NO_LEVEL keeps the skill required
+    with no level of its own (its note stays)."""
     _require_draft(role.framework)
     for skill_id, level in targets.items():
         if level is None:
             RoleTarget.objects.filter(role=role, skill_id=skill_id).delete()
+        elif level == REQUIRED_AT_NO_LEVEL:
+            RoleTarget.objects.update_or_create(
+                role=role, skill_id=skill_id, defaults={"level": None}
+            )
         else:
             RoleTarget.objects.update_or_create(
                 role=role, skill_id=skill_id, defaults={"level": level}
@@ -448,3 +483,127 @@ def framework_import_skills_csv(
         )
         skills.append(skill)
     return skills
+
+
+class SkillLinkRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def skill_link_to_earlier(*, skill: Skill, earlier: Skill) -> Skill:
+    """Mark a draft's skill as the same skill as `earlier` (one of the version it replaces,
+    renamed since): it takes the earlier skill's slug, which is how results, figures and the
+    comparison match skills across versions, so its history carries on."""
+    _require_draft(skill.framework)
+    if earlier.framework_id == skill.framework_id:
+        raise SkillLinkRefused("Choose a skill of the published version")
+    if skill.framework.skills.filter(slug=earlier.slug).exists():
+        raise SkillLinkRefused(f"{earlier.name} is already in this draft")
+    skill.slug = earlier.slug
+    skill.save(update_fields=["slug"])
+    return skill
+
+
+# The official DDaT download ----------------------------------------------------------------------
+
+DDAT_NAME = "Government Digital and Data Profession Capability Framework"
+
+
+@dataclass(frozen=True)
+class DdatImported:
+    framework: Framework
+    areas: int
+    skills: int
+    roles: int
+    role_levels: int
+    requirements: int
+
+    def summary(self) -> str:
+        return (
+            f"areas={self.areas} skills={self.skills} roles={self.roles} "
+            f"role_levels={self.role_levels} requirements={self.requirements}"
+        )
+
+
+def ddat_default_version() -> str:
+    return _free_version(f"DDaT {timezone.localdate():%Y-%m-%d}")
+
+
+def starter_framework_data() -> dict:
+    return read_json(STARTER_FRAMEWORK.read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def framework_import_ddat(
+    *,
+    roles_file: str,
+    roles_text: str,
+    skills_file: str,
+    skills_text: str,
+    version: str = "",
+    from_published: bool = False,
+) -> DdatImported:
+    """The official download pair as a new draft: on top of the published version (a quarterly
+    refresh) or of the starter framework's levels, tiers and all-staff skills.
+
+    Both files are read and checked first (DdatFilesInvalid lists every problem with its file
+    and line); the draft is then loaded in one transaction, so nothing is written unless both
+    files are valid."""
+    pair = read_ddat_pair(
+        roles_file=roles_file,
+        roles_text=roles_text,
+        skills_file=skills_file,
+        skills_text=skills_text,
+    )
+    published = Framework.objects.published().first() if from_published else None
+    if from_published and published is None:
+        raise FrameworkDataInvalid(["No version is published, so there is nothing to refresh"])
+    base = framework_export_json(framework=published) if published else starter_framework_data()
+    lacking = missing_levels(base)
+    if lacking:
+        raise FrameworkDataInvalid(
+            [f"The base version's levels lack {', '.join(lacking)}, which the download uses"]
+        )
+    data = framework_data_from_ddat(
+        pair=pair, base=base, version=version or ddat_default_version(), name=DDAT_NAME
+    )
+    framework = framework_load_json(data=data)
+    if published is not None:
+        framework.based_on = published
+        framework.save(update_fields=["based_on"])
+    imported_skills = {entry.slug for entry in pair.skills}
+    return DdatImported(
+        framework=framework,
+        areas=framework.areas.filter(skills__slug__in=imported_skills).distinct().count(),
+        skills=len(pair.skills),
+        roles=len(pair.roles),
+        role_levels=len(pair.role_levels),
+        requirements=pair.requirement_count,
+    )
+
+
+SFIA_NAME = "SFIA 9"
+
+
+def framework_import_sfia(
+    *, file_name: str, content: bytes, version: str = "", role_only: bool = False
+) -> Framework:
+    """The organisation's own SFIA spreadsheet as a new draft: levels 0-7, the starter
+    framework's tiers, an area per category. SfiaFileInvalid lists every problem; nothing is
+    written unless the whole sheet is valid."""
+    skills = read_sfia_rows(file_name, content)
+    data = framework_data_from_sfia(
+        skills=skills,
+        tiers=starter_framework_data()["tiers"],
+        version=version or _free_version(f"SFIA {timezone.localdate():%Y-%m-%d}"),
+        name=SFIA_NAME,
+        role_only=role_only,
+    )
+    return framework_load_json(data=data)
+
+
+def _free_version(base: str) -> str:
+    version, counter = base, 2
+    while Framework.objects.filter(version=version).exists():
+        version, counter = f"{base} ({counter})", counter + 1
+    return version

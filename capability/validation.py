@@ -15,12 +15,14 @@ from capability.models import Framework
 from common.files import RowError, read_csv
 from common.text import has_control_characters
 
-MAX_DESCRIPTOR_LENGTH = 1000
+# The official descriptors are a "You can:" list of several lines.
+MAX_DESCRIPTOR_LENGTH = 4000
 MAX_NAME_LENGTH = 200
 MAX_TEXT = 10_000
 # PositiveSmallIntegerField holds 0 to 32767 on every database.
 MAX_NUMBER = 32767
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+MAY_BE_EMPTY = {"description", "group_description", "code", "family", "group", "role_type"}
 
 
 def _missing(item: Any, keys: tuple[str, ...], where: str) -> list[str]:
@@ -50,9 +52,9 @@ def _field_errors(item: Any, where: str, texts: dict[str, int], numbers: tuple =
     errors = []
     for key, max_length in texts.items():
         value = item.get(key)
-        if key not in item or (value is None and key == "description"):
+        if key not in item or (value is None and key in MAY_BE_EMPTY):
             continue
-        if not isinstance(value, str) or (key != "description" and not value.strip()):
+        if not isinstance(value, str) or (key not in MAY_BE_EMPTY and not value.strip()):
             errors.append(f'{where} must have some text as its "{key}"')
         elif len(value) > max_length:
             errors.append(
@@ -149,6 +151,9 @@ def framework_data_errors(data: Any) -> list[str]:
                 if slug in skill_slugs:
                     errors.append(f'{where} repeats the skill "{slug}"')
                 skill_slugs.add(slug)
+            for flag in ("role_only", "defined_levels_only"):
+                if not isinstance(skill.get(flag, False), bool):
+                    errors.append(f'{where} must have true or false as its "{flag}"')
             if "tier" in skill and (
                 not isinstance(skill["tier"], str) or skill["tier"] not in tier_slugs
             ):
@@ -167,7 +172,19 @@ def framework_data_errors(data: Any) -> list[str]:
     for index, role in enumerate(roles, start=1):
         errors += _missing(role, ("slug", "name", "tier"), f"Role {index}")
         errors += _field_errors(
-            role, f"Role {index}", {"slug": 100, "name": MAX_NAME_LENGTH, "description": MAX_TEXT}
+            role,
+            f"Role {index}",
+            {
+                "slug": 100,
+                "name": MAX_NAME_LENGTH,
+                "description": MAX_TEXT,
+                "code": 50,
+                "family": MAX_NAME_LENGTH,
+                "group": MAX_NAME_LENGTH,
+                "group_description": MAX_TEXT,
+                "role_type": 100,
+            },
+            ("seniority",),
         )
         if not isinstance(role, dict):
             continue
@@ -180,8 +197,16 @@ def framework_data_errors(data: Any) -> list[str]:
         for skill_slug, number in targets.items():
             if skill_slug not in skill_slugs:
                 errors.append(f'Role {index} sets a target for an unknown skill "{skill_slug}"')
-            if not _is_number(number) or number not in level_numbers:
+            # None: the role requires the skill at no level (the tier default is its target).
+            if number is not None and (not _is_number(number) or number not in level_numbers):
                 errors.append(f'Role {index} sets a target level "{number}" not in "levels"')
+        notes = role.get("notes", {})
+        if not isinstance(notes, dict) or not all(
+            isinstance(text, str) and len(text) <= MAX_TEXT for text in notes.values()
+        ):
+            errors.append(f'"notes" of role {index} must map skills to text')
+        elif set(notes) - set(targets):
+            errors.append(f"Role {index} has a note for a skill it does not require")
     if not errors and Framework.objects.filter(version=data["version"]).exists():
         errors.append(f'A framework version called "{data["version"]}" already exists')
     return errors

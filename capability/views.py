@@ -11,11 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from capability import selectors
+from capability.ddat import DdatFilesInvalid
 from capability.forms import (
+    DdatImportForm,
     DraftCreateForm,
     FrameworkImportForm,
     RoleTargetsForm,
+    SfiaImportForm,
     SkillForm,
+    SkillLinkForm,
     SkillsImportForm,
 )
 from capability.models import Framework, RoleProfile, Skill
@@ -23,16 +27,21 @@ from capability.services import (
     FrameworkDataInvalid,
     FrameworkNotEditable,
     PublishedVersionChanged,
+    SkillLinkRefused,
     SkillsImportFailed,
     framework_create_draft,
     framework_export_json,
+    framework_import_ddat,
+    framework_import_sfia,
     framework_import_skills_csv,
     framework_load_json,
     framework_publish,
     role_targets_set,
     skill_create,
+    skill_link_to_earlier,
     skill_update,
 )
+from capability.sfia import SfiaFileInvalid
 from common import roles
 from common.exports import as_download, attachment_filename
 from common.forms import file_problems_message
@@ -75,16 +84,30 @@ def expected_view(request: HttpRequest) -> HttpResponse:
         return render(request, "capability/no_framework.html")
     person = _person_in(request, framework)
     levels = {level.number: level for level in framework.levels.all()}
-    areas = selectors.areas_with_skills(framework, person["tier"]) if person["tier"] else []
+    areas = (
+        selectors.areas_with_skills(framework, person["tier"], person["role"])
+        if person["tier"]
+        else []
+    )
+    required = selectors.role_requirements(person["role"])
     for area in areas:
         area["rows"] = [
-            {"skill": skill, "target": levels.get(person["targets"].get(skill.pk))}
+            {
+                "skill": skill,
+                "target": levels.get(person["targets"].get(skill.pk)),
+                "requirement": required.get(skill.pk),
+            }
             for skill in area["skills"]
         ]
     return render(
         request,
         "capability/expected.html",
-        {"framework": framework, **person, "areas": areas},
+        {
+            "framework": framework,
+            **person,
+            "areas": areas,
+            "next_role": selectors.next_role_level(person["role"]),
+        },
     )
 
 
@@ -111,7 +134,7 @@ def skill_view(request: HttpRequest, skill_id: int) -> HttpResponse:
     skill = _skill_for_user(request, skill_id)
     levels = selectors.descriptors_by_level(skill)
     person = _person_in(request, skill.framework)
-    applies = person["tier"] is not None and skill.tier.number <= person["tier"].number
+    applies = skill.pk in person["targets"]
     target_number = person["targets"].get(skill.pk) if applies else None
     numbers = {row["level"].number: row["level"] for row in levels}
     current = request.GET.get("level", "")
@@ -128,6 +151,46 @@ def skill_view(request: HttpRequest, skill_id: int) -> HttpResponse:
             "target": numbers.get(target_number) if target_number is not None else None,
             "current_level": current_level,
             "next_step": _next_step(levels, start),
+        },
+    )
+
+
+@require_GET
+def role_families_view(request: HttpRequest) -> HttpResponse:
+    framework = selectors.published_framework()
+    if framework is None:
+        return render(request, "capability/no_framework.html")
+    return render(
+        request,
+        "capability/role_families.html",
+        {
+            "framework": framework,
+            "families": selectors.role_families(framework),
+            "mine": _person_in(request, framework)["role"],
+        },
+    )
+
+
+def _role_for_user(request: HttpRequest, role_id: int) -> RoleProfile:
+    """Published and retired versions are open to everyone; drafts only to heads of digital."""
+    role = get_object_or_404(RoleProfile.objects.select_related("framework", "tier"), pk=role_id)
+    if role.framework.is_editable and not roles.is_head_of_digital(request.user):
+        raise Http404
+    return role
+
+
+@require_GET
+def role_level_view(request: HttpRequest, role_id: int) -> HttpResponse:
+    role = _role_for_user(request, role_id)
+    return render(
+        request,
+        "capability/role_level.html",
+        {
+            "role": role,
+            "framework": role.framework,
+            "areas": selectors.role_requirements_by_area(role),
+            "other_levels": list(selectors.role_levels_of(role)) if role.group else [],
+            "next_role": selectors.next_role_level(role),
         },
     )
 
@@ -258,7 +321,7 @@ def role_targets_view(request: HttpRequest, framework_id: int, role_id: int) -> 
     )
     if not framework.is_editable:
         return _read_only(request, framework)
-    skills = list(selectors.skills_for_tier(role.tier))
+    skills = selectors.skills_a_role_can_require(role)
     form = RoleTargetsForm(request.POST or None, role=role, skills=skills)
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,4 +447,96 @@ def import_skills_view(request: HttpRequest, framework_id: int) -> HttpResponse:
         request,
         "capability/manage/import_skills.html",
         {"form": form, "framework": framework, "row_errors": row_errors},
+    )
+
+
+@roles.head_of_digital_required
+def import_ddat_view(request: HttpRequest) -> HttpResponse:
+    form = DdatImportForm(request.POST or None, request.FILES or None)
+    problems: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = framework_import_ddat(
+                roles_file=request.FILES["roles_file"].name,
+                roles_text=form.cleaned_data["roles_file"],
+                skills_file=request.FILES["skills_file"].name,
+                skills_text=form.cleaned_data["skills_file"],
+                version=form.cleaned_data["version"],
+                from_published=form.cleaned_data["from_published"],
+            )
+        except DdatFilesInvalid as invalid:
+            problems = invalid.problems
+            form.add_error(None, file_problems_message(len(problems)))
+        except FrameworkDataInvalid as invalid:
+            for error in invalid.errors:
+                form.add_error(None, error)
+        else:
+            draft = imported.framework
+            messages.success(
+                request,
+                f"Draft {draft.version} imported: {imported.skills} skills, {imported.roles} "
+                f"roles, {imported.role_levels} role levels.",
+            )
+            if draft.based_on_id:
+                return redirect("capability:compare", framework_id=draft.pk)
+            return redirect("capability:version", framework_id=draft.pk)
+    return render(
+        request, "capability/manage/import_ddat.html", {"form": form, "problems": problems}
+    )
+
+
+@roles.head_of_digital_required
+def skill_link_view(request: HttpRequest, framework_id: int, skill_id: int) -> HttpResponse:
+    """Link a skill the draft adds to one it removes: a rename, not a new skill."""
+    framework = _framework_for_head(framework_id)
+    skill = _skill_in(framework, skill_id)
+    if not framework.is_editable:
+        return _read_only(request, framework)
+    published = selectors.published_framework()
+    if published is None or published.pk == framework.pk:
+        raise Http404
+    removed = selectors.framework_compare(old=published, new=framework).removed
+    form = SkillLinkForm(request.POST or None, removed=removed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            skill_link_to_earlier(skill=skill, earlier=form.cleaned_data["earlier"])
+        except FrameworkNotEditable as refused:
+            return _changed_meanwhile(request, refused)
+        except SkillLinkRefused as refused:
+            form.add_error("earlier", str(refused))
+        else:
+            messages.success(
+                request, f"{skill.name} is now the same skill as {form.cleaned_data['earlier']}."
+            )
+            return redirect("capability:compare", framework_id=framework.pk)
+    return render(
+        request,
+        "capability/manage/skill_link.html",
+        {"form": form, "framework": framework, "skill": skill, "removed": removed},
+    )
+
+
+@roles.head_of_digital_required
+def import_sfia_view(request: HttpRequest) -> HttpResponse:
+    form = SfiaImportForm(request.POST or None, request.FILES or None)
+    problems: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            framework = framework_import_sfia(
+                file_name=request.FILES["file"].name,
+                content=form.cleaned_data["file"],
+                version=form.cleaned_data["version"],
+                role_only=form.cleaned_data["role_only"],
+            )
+        except SfiaFileInvalid as invalid:
+            problems = invalid.problems
+            form.add_error("file", file_problems_message(len(problems)))
+        except FrameworkDataInvalid as invalid:
+            for error in invalid.errors:
+                form.add_error(None, error)
+        else:
+            messages.success(request, f"Draft {framework.version} imported from SFIA.")
+            return redirect("capability:version", framework_id=framework.pk)
+    return render(
+        request, "capability/manage/import_sfia.html", {"form": form, "problems": problems}
     )

@@ -56,12 +56,16 @@ class GovukForm(GovukFormMixin, forms.Form):
     pass
 
 
-def read_uploaded_text(upload: Any, extension: str, kind: str) -> str:
+def read_uploaded_text(
+    upload: Any, extension: str, kind: str, max_bytes: int = MAX_UPLOAD_BYTES
+) -> str:
     """The text of an uploaded file, or a GOV.UK error message saying what is wrong with it."""
     if not upload.name.lower().endswith(f".{extension}"):
         raise forms.ValidationError(f"The selected file must be a {kind} file")
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError("The selected file must be smaller than 5MB")
+    if upload.size > max_bytes:
+        raise forms.ValidationError(
+            f"The selected file must be smaller than {max_bytes // (1024 * 1024)}MB"
+        )
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError as error:

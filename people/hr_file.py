@@ -70,6 +70,7 @@ class ImportPlan:
     unchanged: int = 0
     active_before: int = 0
     refusals: list[str] = field(default_factory=list)
+    role_matches: list[RoleMatch] = field(default_factory=list)
 
     @property
     def large_deactivation(self) -> bool:
@@ -103,14 +104,46 @@ class ImportPlan:
 
 
 def role_lookup() -> dict[str, object]:
-    """Role profiles of the published framework, by lower-case slug and name."""
+    """Role profiles of the published framework, by lower-case code, name and slug (a code
+    wins over another role's name, a name over another role's slug)."""
     from capability.models import RoleProfile
 
     lookup: dict[str, object] = {}
-    for role in RoleProfile.objects.filter(framework__status="published"):
-        lookup[role.slug.lower()] = role
-        lookup[role.name.lower()] = role
+    roles = list(RoleProfile.objects.filter(framework__status="published"))
+    for key in ("slug", "name", "code"):
+        for role in roles:
+            if getattr(role, key):
+                lookup[getattr(role, key).lower()] = role
     return lookup
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    """The rows whose role column held `value`, and the role profile it matched."""
+
+    value: str
+    role: str
+    matched_by: str  # "code", "name" or "slug"
+    lines: tuple[int, ...]
+
+
+def role_matches(rows: list[PersonRow], roles: dict[str, object]) -> list[RoleMatch]:
+    by_value: dict[str, list[int]] = {}
+    spelling: dict[str, str] = {}
+    for row in rows:
+        if row.role:
+            by_value.setdefault(row.role.lower(), []).append(row.line)
+            spelling.setdefault(row.role.lower(), row.role)
+    matches = []
+    for value, lines in by_value.items():
+        role = roles.get(value)
+        if role is None:
+            continue
+        how = next(
+            key for key in ("code", "name", "slug") if getattr(role, key, "").lower() == value
+        )
+        matches.append(RoleMatch(spelling[value], str(role), how, tuple(lines)))
+    return sorted(matches, key=lambda match: (match.role, match.value))
 
 
 def read_people(text: str) -> tuple[list[PersonRow], list[RowError]]:
@@ -290,7 +323,7 @@ def plan_import(*, text: str, mode: str, importer: User | None) -> ImportPlan:
     )
     if errors:
         raise ImportFailed(errors)
-    plan = ImportPlan(mode=mode, rows=rows)
+    plan = ImportPlan(mode=mode, rows=rows, role_matches=role_matches(rows, roles))
     for row in rows:
         profile = existing.get(row.email)
         if profile is None:

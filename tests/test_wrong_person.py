@@ -20,7 +20,12 @@ from reports.models import Report
 from roadmap.models import Initiative, Milestone
 
 # Everyone signed in may read these; they must still refuse changes.
-EVERYONE_MAY_READ = {"capability:skill", "okrs:objective", "roadmap:initiative"}
+EVERYONE_MAY_READ = {
+    "capability:skill",
+    "capability:role_level",
+    "okrs:objective",
+    "roadmap:initiative",
+}
 
 
 def named_routes_with_ids(resolver: URLResolver | None = None, namespace: str = ""):

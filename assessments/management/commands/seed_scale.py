@@ -24,8 +24,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.models import Assessment, Cycle, Rating
-from capability.models import Framework, RoleProfile, RoleTarget, Skill
-from capability.selectors import published_framework
+from capability.models import Framework, RoleProfile, Skill
+from capability.selectors import published_framework, target_levels
 from people.models import Directorate, StaffProfile, Team, User
 
 EMAIL_DOMAIN = "scale.example.org"
@@ -269,19 +269,12 @@ class Command(BaseCommand):
                 "tier", "tier__default_target"
             )
         }
-        explicit: dict[tuple[int, int], int] = {
-            (role_id, skill_id): number
-            for role_id, skill_id, number in RoleTarget.objects.filter(
-                role__framework=framework
-            ).values_list("role_id", "skill_id", "level__number")
-        }
         plans = {}
         for role in roles.values():
-            default = role.tier.default_target.number if role.tier.default_target_id else 0
+            # The person's scope and targets, as the journey has them (one query per role).
+            targets = target_levels(role.tier, role)
             plans[role.pk] = [
-                (skill.pk, explicit.get((role.pk, skill.pk), default))
-                for skill in skills
-                if skill.tier.number <= role.tier.number
+                (skill.pk, targets[skill.pk]) for skill in skills if skill.pk in targets
             ]
         # A latent ability per person and skill that grows slowly from cycle to cycle.
         ability = {
