@@ -358,7 +358,15 @@ CELERY_BEAT_SCHEDULE = {
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {
         "model": "assessments.rating",
-        "include_fields": ["level", "evidence", "agreed_level", "manager_comment"],
+        "include_fields": [
+            "level",
+            "evidence",
+            "agreed_level",
+            "manager_comment",
+            "review_state",
+            "proposed_level",
+            "reply",
+        ],
     },
     {
         "model": "assessments.assessment",

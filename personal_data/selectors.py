@@ -66,6 +66,9 @@ def rating_data(rating: Rating) -> dict[str, Any]:
         "evidence": rating.evidence,
         "agreed_level": str(rating.agreed_level) if rating.agreed_level else "",
         "manager_comment": rating.manager_comment,
+        "review": rating.get_review_state_display(),
+        "proposed_level": str(rating.proposed_level) if rating.proposed_level else "",
+        "reply": rating.reply,
     }
 
 
@@ -90,7 +93,12 @@ def assessments_of(profile: StaffProfile | None) -> list[Assessment]:
     return list(
         Assessment.objects.filter(person=profile)
         .select_related("cycle", "team__directorate", "tier", "role_profile", "reviewed_by")
-        .prefetch_related("ratings__skill__area", "ratings__level", "ratings__agreed_level")
+        .prefetch_related(
+            "ratings__skill__area",
+            "ratings__level",
+            "ratings__agreed_level",
+            "ratings__proposed_level",
+        )
         .order_by("-cycle__opens_on", "-pk")
     )
 

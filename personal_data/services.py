@@ -43,7 +43,15 @@ REASONS = {
     ERASURE: "erased at the person's request",
 }
 # Fields of audited records whose values are what the person wrote or who they are.
-FREE_TEXT_FIELDS = {"evidence", "manager_comment", "email", "full_name", "job_title", "user"}
+FREE_TEXT_FIELDS = {
+    "evidence",
+    "manager_comment",
+    "reply",
+    "email",
+    "full_name",
+    "job_title",
+    "user",
+}
 BATCH = 500
 
 
@@ -153,7 +161,7 @@ def person_anonymise(*, profile_id: int, by: User | None, reason: str) -> bool:
             job_title="", active=False, left_at=profile.left_at or now
         )
         Rating.objects.filter(assessment__person_id=profile.pk).update(
-            evidence="", manager_comment=""
+            evidence="", manager_comment="", reply=""
         )
         emails_forget(old_email=old_email, placeholder=placeholder, traces=traces)
         for model in (AccessAttempt, AccessFailureLog, AccessLog):

@@ -47,9 +47,9 @@ def team(request: HttpRequest) -> HttpResponse:
 
 def _ratings(assessment: Assessment) -> list[Rating]:
     return list(
-        assessment.ratings.select_related("skill__area", "level", "agreed_level").order_by(
-            "skill__area__order", "skill__area__name", "skill__order", "skill__name"
-        )
+        assessment.ratings.select_related(
+            "skill__area", "level", "agreed_level", "proposed_level"
+        ).order_by("skill__area__order", "skill__area__name", "skill__order", "skill__name")
     )
 
 
@@ -65,7 +65,7 @@ def _posted_review_revision(request: HttpRequest, assessment: Assessment) -> int
 def _stale_review_errors(form: ReviewForm, saved: dict[int, Rating], differing: set[int]) -> None:
     for skill_id in differing:
         rating = saved[skill_id]
-        agreed = rating.agreed_level
+        agreed = rating.manager_level
         if agreed is not None and agreed.pk != form.cleaned_data.get(f"agreed_{skill_id}"):
             message = (
                 f"{rating.skill.name} was reviewed since you opened this page: the saved level "
