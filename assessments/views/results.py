@@ -51,7 +51,7 @@ def respond(request: HttpRequest, assessment_id: int) -> HttpResponse:
         .select_related("skill__area", "level", "proposed_level")
         .order_by("skill__area__order", "skill__area__name", "skill__order", "skill__name")
     )
-    form = ResponseForm(request.POST or None, ratings=ratings)
+    form = ResponseForm(request.POST if request.method == "POST" else None, ratings=ratings)
     if request.method == "POST" and ratings and assessment.cycle.is_open and form.is_valid():
         try:
             services.review_respond(
