@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "people",
     "assessments",
     "insights",
+    "development",
     "okrs",
     "roadmap",
     "reports",
@@ -388,6 +389,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "m2m_fields": ["deactivated_people"],
     },
     {"model": "reports.report", "include_fields": ["status"]},
+    {"model": "development.learningresource", "exclude_fields": ["created_at", "updated_at"]},
 )
 # Client addresses are not kept: the trail says who, not from where.
 AUDITLOG_DISABLE_REMOTE_ADDR = True

@@ -35,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 ("What is expected of you", "capability:expected"),
                 ("Your data", "personal_data:mine"),
                 ("The capability framework", "capability:framework"),
+                ("Learning resources", "development:resources"),
                 ("OKRs", "okrs:list"),
                 ("Roadmap", "roadmap:list"),
             ),
