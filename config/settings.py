@@ -390,6 +390,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     },
     {"model": "reports.report", "include_fields": ["status"]},
     {"model": "development.learningresource", "exclude_fields": ["created_at", "updated_at"]},
+    {
+        "model": "development.developmentplan",
+        "include_fields": ["status", "decided_by", "reviewer_comment"],
+    },
 )
 # Client addresses are not kept: the trail says who, not from where.
 AUDITLOG_DISABLE_REMOTE_ADDR = True

@@ -9,11 +9,13 @@ from django import forms
 from django.core.validators import URLValidator
 
 from capability.models import Framework
+from common.dates import date_field
 from common.forms import GovukForm, read_uploaded_text
 from common.text import no_control_characters
-from development.models import LearningResource
+from development.models import DevelopmentPlan, LearningResource
 from development.resource_file import MAX_COST, MAX_MINUTES, read_cost, read_minutes
-from development.services import ResourceDetails
+from development.selectors import Gap
+from development.services import ActionDetails, ResourceDetails
 
 
 class ResourceForm(GovukForm):
@@ -167,3 +169,121 @@ class ResourcesImportForm(GovukForm):
 
     def clean_file(self) -> str:
         return read_uploaded_text(self.cleaned_data["file"], "csv", "CSV")
+
+
+class FocusForm(GovukForm):
+    submit_label = "Save and continue"
+
+    skills = forms.TypedMultipleChoiceField(
+        label="Which skills will you focus on?",
+        help_text="Choose up to 3 of your gaps. A short plan is one you can finish.",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one skill to focus on",
+            "invalid_choice": "Choose skills from your gaps",
+        },
+    )
+
+    def __init__(self, *args: Any, gaps: list[Gap], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = [
+            (
+                gap.skill.pk,
+                f"{gap.skill.name}: level {gap.level}, target {gap.target} "
+                f"({gap.gap} level{'s' if gap.gap != 1 else ''} to go)",
+            )
+            for gap in gaps
+        ]
+
+    def clean_skills(self) -> list[int]:
+        skills = self.cleaned_data["skills"]
+        if len(skills) > DevelopmentPlan.MAX_FOCUS_SKILLS:
+            raise forms.ValidationError(
+                f"Choose up to {DevelopmentPlan.MAX_FOCUS_SKILLS} skills to focus on"
+            )
+        return skills
+
+
+class ActionForm(GovukForm):
+    submit_label = "Add action"
+
+    resource = forms.TypedChoiceField(
+        label="Learning resource (optional)",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose one of the learning resources shown"},
+    )
+    task = forms.CharField(
+        label="What will you do?",
+        help_text="For example, a task at work, shadowing a colleague, or how you will use "
+        "the resource. Required if you choose no resource",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "What you will do must be 1,000 characters or fewer"},
+    )
+    due_on = date_field(
+        "By when?", "Enter the date you will do it by", help_text="For example, 27 3 2027"
+    )
+
+    def __init__(self, *args: Any, resources: list[LearningResource], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.resources = {resource.pk: resource for resource in resources}
+        self.fields["resource"].choices = [("", "No resource: a task only")] + [
+            (
+                resource.pk,
+                f"{resource.title} ({resource.get_format_display()}, {resource.time_needed}, "
+                f"{resource.cost_text})",
+            )
+            for resource in resources
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("resource") and not (data.get("task") or "").strip():
+            self.add_error("task", "Describe what you will do, or choose a learning resource")
+        return data
+
+    def details(self) -> ActionDetails:
+        resource_id = self.cleaned_data.get("resource")
+        return ActionDetails(
+            task=self.cleaned_data["task"].strip(),
+            due_on=self.cleaned_data["due_on"],
+            resource=self.resources.get(resource_id) if resource_id else None,
+        )
+
+
+class PlanDecisionForm(GovukForm):
+    submit_label = "Save decision"
+    AGREE, CHANGES = "agree", "changes"
+
+    decision = forms.ChoiceField(
+        label="Do you agree this plan?",
+        choices=[(AGREE, "Yes, agree the plan"), (CHANGES, "No, ask for changes")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether you agree the plan",
+            "invalid_choice": "Choose one of the answers shown",
+        },
+    )
+    comment = forms.CharField(
+        label="Comment",
+        help_text="Required if you ask for changes: say what you would like changed",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Comment must be 5,000 characters or fewer"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == self.CHANGES and not (data.get("comment") or "").strip():
+            self.add_error("comment", "Say what you would like changed")
+        return data
+
+    @property
+    def agrees(self) -> bool:
+        return self.cleaned_data["decision"] == self.AGREE

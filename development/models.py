@@ -68,3 +68,87 @@ class LearningResource(models.Model):
         if not self.cost:
             return "Free"
         return f"£{self.cost:,.2f}".removesuffix(".00")
+
+
+class DevelopmentPlan(models.Model):
+    """A person's plan for closing their gaps after one cycle's self-assessment: up to three
+    focus skills, each with actions. The person writes and submits it; their line manager (a
+    head of digital for people with no line manager) agrees it or asks for changes."""
+
+    MAX_FOCUS_SKILLS = 3
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for agreement"
+        CHANGES_REQUESTED = "changes_requested", "Changes asked for"
+        AGREED = "agreed", "Agreed"
+
+    assessment = models.OneToOneField(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="development_plan"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewer_comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-assessment__cycle__opens_on"]
+
+    def __str__(self) -> str:
+        return f"Development plan: {self.assessment}"
+
+    def get_additional_data(self) -> dict[str, object]:
+        """Whom an audit entry about this plan concerns."""
+        return {"person_id": self.assessment.person_id}
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.CHANGES_REQUESTED)
+
+
+class FocusSkill(models.Model):
+    """A gap the person chose to work on, with the level used and the target when chosen."""
+
+    plan = models.ForeignKey(DevelopmentPlan, on_delete=models.CASCADE, related_name="focus")
+    skill = models.ForeignKey("capability.Skill", on_delete=models.PROTECT, related_name="+")
+    level_then = models.PositiveSmallIntegerField()
+    target = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["plan", "skill__area__order", "skill__order", "skill__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "skill"], name="one_focus_per_skill"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.skill)
+
+    @property
+    def aim_level(self) -> int:
+        """The next level up: what the actions aim at."""
+        return self.level_then + 1
+
+
+class PlanAction(models.Model):
+    """Something the person will do for a focus skill, by a date: a learning resource, a task at
+    work, or both."""
+
+    focus = models.ForeignKey(FocusSkill, on_delete=models.CASCADE, related_name="actions")
+    resource = models.ForeignKey(
+        LearningResource, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task = models.TextField(blank=True)
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["focus", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.task or str(self.resource)

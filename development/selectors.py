@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from assessments.models import Assessment
+from assessments.ratings import people_ratings
 from capability.models import Framework, Skill
-from development.models import LearningResource
+from common import roles
+from development.models import DevelopmentPlan, FocusSkill, LearningResource
+from people.models import StaffProfile, User
 
 
 def resources_for(skill_slug: str, level: int) -> QuerySet[LearningResource]:
@@ -46,3 +50,96 @@ def resources_without_a_skill(framework: Framework) -> QuerySet[LearningResource
     return LearningResource.objects.exclude(
         skill_slug__in=framework.skills.values("slug")
     ).order_by("skill_slug", "level", "title")
+
+
+# Personal development plans ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    skill: Skill
+    level: int  # the level used (agreed where there is one, else self-assessed)
+    target: int
+    gap: int
+
+
+def plan_gaps(assessment: Assessment) -> list[Gap]:
+    """The person's gaps in this assessment, biggest first: the skills a plan may focus on."""
+    rows = people_ratings(cycle=assessment.cycle, person_ids=[assessment.person_id])
+    ratings = rows[0].ratings if rows else {}
+    skills = Skill.objects.filter(pk__in=list(ratings)).select_related("area").in_bulk()
+    gaps = [
+        Gap(skill=skills[skill_id], level=rating.level, target=rating.target, gap=rating.gap)
+        for skill_id, rating in ratings.items()
+        if rating.gap > 0
+    ]
+    return sorted(gaps, key=lambda gap: (-gap.gap, gap.skill.area.order, gap.skill.name))
+
+
+def plans_of(person: StaffProfile) -> QuerySet[DevelopmentPlan]:
+    return DevelopmentPlan.objects.filter(assessment__person=person).select_related(
+        "assessment__cycle", "decided_by"
+    )
+
+
+@dataclass(frozen=True)
+class FocusProgress:
+    focus: FocusSkill
+    later_cycle: str | None  # the next cycle the person completed, if any
+    later_level: int | None  # their level used there (None: not assessed on it)
+
+    @property
+    def moved(self) -> int | None:
+        """Levels moved since the plan (None until a later cycle has a level for it)."""
+        if self.later_level is None:
+            return None
+        return self.later_level - self.focus.level_then
+
+
+def plan_progress(plan: DevelopmentPlan) -> list[FocusProgress]:
+    """Each focus skill with the level used in the person's next completed cycle (matched by
+    skill slug, so a new framework version still counts)."""
+    focus = list(plan.focus.select_related("skill__area").prefetch_related("actions__resource"))
+    later = (
+        Assessment.objects.filter(
+            person_id=plan.assessment.person_id,
+            status__in=[Assessment.Status.SUBMITTED, Assessment.Status.REVIEWED],
+            cycle__opens_on__gt=plan.assessment.cycle.opens_on,
+        )
+        .select_related("cycle")
+        .order_by("cycle__opens_on")
+        .first()
+    )
+    levels: dict[str, int] = {}
+    if later is not None:
+        rows = people_ratings(cycle=later.cycle, person_ids=[later.person_id])
+        by_id = rows[0].ratings if rows else {}
+        slugs = dict(Skill.objects.filter(pk__in=list(by_id)).values_list("pk", "slug"))
+        levels = {slugs[skill_id]: rating.level for skill_id, rating in by_id.items()}
+    return [
+        FocusProgress(
+            focus=item,
+            later_cycle=later.cycle.name if later else None,
+            later_level=levels.get(item.skill.slug),
+        )
+        for item in focus
+    ]
+
+
+def plans_to_agree(user: User, cycle_ids: list[int] | None = None) -> QuerySet[DevelopmentPlan]:
+    """Plans this person agrees: their direct reports', and for a head of digital those of
+    people with no line manager. Newest cycle first."""
+    profile = roles.staff_profile(user)
+    who = Q(assessment__person__line_manager=profile) if profile else Q(pk__in=[])
+    who &= Q(
+        assessment__person__line_manager__active=True,
+        assessment__person__line_manager__user__is_active=True,
+    )
+    if roles.is_head_of_digital(user):
+        who |= Q(assessment__person__in=StaffProfile.objects.without_active_line_manager())
+    plans = DevelopmentPlan.objects.filter(who).exclude(assessment__person__user=user)
+    if cycle_ids is not None:
+        plans = plans.filter(assessment__cycle_id__in=cycle_ids)
+    return plans.select_related("assessment__cycle", "assessment__person__user").order_by(
+        "-assessment__cycle__opens_on", "assessment__person__user__full_name"
+    )

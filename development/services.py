@@ -6,13 +6,20 @@ show the person: nothing is half-written when a write is refused.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from assessments.models import Assessment
+from assessments.services import can_review
 from capability.models import Framework
-from development.models import LearningResource
+from development import emails as plan_emails
+from development.models import DevelopmentPlan, FocusSkill, LearningResource, PlanAction
 from development.resource_file import ResourceRow, read_resources
+from development.selectors import plan_gaps
+from outbox.services import email_queue
 from people.models import User
 
 
@@ -113,3 +120,174 @@ def _fields(row: ResourceRow) -> dict[str, object]:
         "cost": row.cost,
         "mandatory": row.mandatory,
     }
+
+
+# Personal development plans ---------------------------------------------------------------------
+
+
+def can_edit_plan(user: User, plan: DevelopmentPlan) -> bool:
+    """Only the person writes their plan."""
+    return plan.assessment.person.user_id == user.pk
+
+
+def can_agree_plan(user: User, plan: DevelopmentPlan) -> bool:
+    """The person's line manager agrees it; a head of digital when they have no line manager
+    (the same people who review their self-assessment). Nobody agrees their own."""
+    return can_review(user, plan.assessment)
+
+
+def _locked_plan(plan: DevelopmentPlan) -> DevelopmentPlan:
+    return (
+        DevelopmentPlan.objects.select_for_update(of=("self",))
+        .select_related("assessment__cycle", "assessment__person__user")
+        .get(pk=plan.pk)
+    )
+
+
+def _ensure_person_edits(user: User, plan: DevelopmentPlan) -> None:
+    if not can_edit_plan(user, plan):
+        raise DevelopmentError("Only the person whose plan it is can change it")
+    if not plan.is_editable:
+        raise DevelopmentError(
+            "This plan has been sent for agreement, so it can no longer be changed"
+            if plan.status == DevelopmentPlan.Status.SUBMITTED
+            else "This plan has been agreed, so it can no longer be changed"
+        )
+
+
+@transaction.atomic
+def plan_start(*, assessment: Assessment, user: User) -> DevelopmentPlan:
+    """The person's plan for this assessment (made if they have none yet)."""
+    if assessment.person.user_id != user.pk:
+        raise DevelopmentError("Only the person can start their development plan")
+    if not assessment.is_complete:
+        raise DevelopmentError("Submit your self-assessment before you plan your development")
+    plan, _ = DevelopmentPlan.objects.get_or_create(assessment=assessment)
+    return plan
+
+
+@transaction.atomic
+def plan_set_focus(*, plan: DevelopmentPlan, user: User, skill_ids: list[int]) -> DevelopmentPlan:
+    """Choose the focus skills (one to three of the person's gaps). A skill kept keeps its
+    actions; a skill no longer chosen is removed with its actions."""
+    plan = _locked_plan(plan)
+    _ensure_person_edits(user, plan)
+    if not skill_ids:
+        raise DevelopmentError("Choose at least one skill to focus on")
+    if len(set(skill_ids)) > DevelopmentPlan.MAX_FOCUS_SKILLS:
+        raise DevelopmentError(
+            f"Choose up to {DevelopmentPlan.MAX_FOCUS_SKILLS} skills: a short plan is one you "
+            "can finish"
+        )
+    gaps = {gap.skill.pk: gap for gap in plan_gaps(plan.assessment)}
+    if not set(skill_ids) <= set(gaps):
+        raise DevelopmentError("Choose skills from your gaps")
+    plan.focus.exclude(skill_id__in=skill_ids).delete()
+    kept = set(plan.focus.values_list("skill_id", flat=True))
+    FocusSkill.objects.bulk_create(
+        FocusSkill(
+            plan=plan,
+            skill_id=skill_id,
+            level_then=gaps[skill_id].level,
+            target=gaps[skill_id].target,
+        )
+        for skill_id in dict.fromkeys(skill_ids)
+        if skill_id not in kept
+    )
+    plan.save(update_fields=["updated_at"])
+    return plan
+
+
+@dataclass(frozen=True)
+class ActionDetails:
+    task: str
+    due_on: datetime.date
+    resource: LearningResource | None = None
+
+
+@transaction.atomic
+def plan_add_action(
+    *, plan: DevelopmentPlan, user: User, focus: FocusSkill, details: ActionDetails
+) -> PlanAction:
+    plan = _locked_plan(plan)
+    _ensure_person_edits(user, plan)
+    if focus.plan_id != plan.pk:
+        raise DevelopmentError("Choose one of the skills in this plan")
+    if not details.task.strip() and details.resource is None:
+        raise DevelopmentError("Choose a learning resource or describe a task")
+    if details.resource is not None and details.resource.skill_slug != focus.skill.slug:
+        raise DevelopmentError(f"Choose a learning resource for {focus.skill.name}")
+    plan.save(update_fields=["updated_at"])
+    return PlanAction.objects.create(
+        focus=focus, resource=details.resource, task=details.task.strip(), due_on=details.due_on
+    )
+
+
+@transaction.atomic
+def plan_remove_action(*, plan: DevelopmentPlan, user: User, action: PlanAction) -> None:
+    plan = _locked_plan(plan)
+    _ensure_person_edits(user, plan)
+    if action.focus.plan_id != plan.pk:
+        raise DevelopmentError("That action is not part of this plan")
+    action.delete()
+
+
+@transaction.atomic
+def plan_action_done(
+    *, plan: DevelopmentPlan, user: User, action: PlanAction, done: bool, today: datetime.date
+) -> PlanAction:
+    """Marking an action done is progress, not a change to the plan: allowed once agreed."""
+    if not can_edit_plan(user, plan):
+        raise DevelopmentError("Only the person whose plan it is can mark its actions done")
+    if action.focus.plan_id != plan.pk:
+        raise DevelopmentError("That action is not part of this plan")
+    action.done_on = today if done else None
+    action.save(update_fields=["done_on"])
+    return action
+
+
+@transaction.atomic
+def plan_submit(*, plan: DevelopmentPlan, user: User) -> DevelopmentPlan:
+    """Send the plan for agreement: it needs a focus skill, and an action for every one."""
+    plan = _locked_plan(plan)
+    _ensure_person_edits(user, plan)
+    focus = list(plan.focus.select_related("skill").prefetch_related("actions"))
+    if not focus:
+        raise DevelopmentError("Choose at least one skill to focus on before you send your plan")
+    without = [item.skill.name for item in focus if not item.actions.all()]
+    if without:
+        raise DevelopmentError(f"Add at least one action for {', '.join(without)}")
+    plan.status = DevelopmentPlan.Status.SUBMITTED
+    plan.submitted_at = timezone.now()
+    plan.save(update_fields=["status", "submitted_at", "updated_at"])
+    person = plan.assessment.person
+    if person.has_active_line_manager and person.line_manager.user.email:
+        email_queue(plan_emails.submitted(plan, person.line_manager.user))
+    return plan
+
+
+@transaction.atomic
+def plan_decide(
+    *, plan: DevelopmentPlan, reviewer: User, agree: bool, comment: str = ""
+) -> DevelopmentPlan:
+    """The line manager (or a head, for people with no line manager) agrees the plan or asks
+    for changes, which need a comment saying what to change. The person is emailed."""
+    plan = _locked_plan(plan)
+    if not can_agree_plan(reviewer, plan):
+        raise DevelopmentError("Only this person's line manager can agree their plan")
+    if plan.status != DevelopmentPlan.Status.SUBMITTED:
+        raise DevelopmentError("This plan is not waiting for agreement")
+    if not agree and not comment.strip():
+        raise DevelopmentError("Say what you would like changed")
+    plan.status = (
+        DevelopmentPlan.Status.AGREED if agree else DevelopmentPlan.Status.CHANGES_REQUESTED
+    )
+    plan.decided_at = timezone.now()
+    plan.decided_by = reviewer
+    plan.reviewer_comment = comment.strip()
+    plan.save(
+        update_fields=["status", "decided_at", "decided_by", "reviewer_comment", "updated_at"]
+    )
+    if plan.assessment.person.user.email:
+        email_queue(plan_emails.decided(plan))
+    return plan
