@@ -124,6 +124,10 @@ class _Builder:
                 if rating.agreed_level != chosen:
                     rating.manager_comment = rng.choice(COMMENTS)
                     rating.review_state = LevelReview.ACCEPTED
+                    if cycle.is_open:
+                        # This quarter's proposals still wait for the person's answer.
+                        rating.proposed_level, rating.agreed_level = rating.agreed_level, None
+                        rating.review_state = LevelReview.PROPOSED
             ratings.append(rating)
         self.items.append((assessment, ratings))
 
