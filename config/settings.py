@@ -321,6 +321,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.daily_cycle_housekeeping",
         "schedule": crontab(hour=6, minute=0),
     },
+    # On the same days, remind people whose mandatory learning is overdue.
+    "remind-overdue-mandatory-learning": {
+        "task": "development.tasks.remind_overdue_mandatory_learning",
+        "schedule": crontab(hour=6, minute=5),
+    },
     # Publish changed assessments every minute, in case a nudge after a change was lost.
     "apply-figure-changes": {
         "task": "insights.tasks.apply_changes",

@@ -33,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 ("Your self-assessment", "assessments:mine"),
                 ("Your results and gaps", "assessments:results"),
                 ("Your development plan", "development:my_plans"),
+                ("Your mandatory learning", "development:mandatory"),
                 ("What is expected of you", "capability:expected"),
                 ("Your data", "personal_data:mine"),
                 ("The capability framework", "capability:framework"),

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from assessments.emails import service_link
-from development.models import DevelopmentPlan
+from assessments.models import Cycle
+from development.models import DevelopmentPlan, LearningResource
 from outbox.services import OutgoingEmail, render
-from people.models import User
+from people.models import StaffProfile, User
 
 
 def _email(key: str, kind: str, to: str, template: str, context: dict) -> OutgoingEmail:
@@ -31,4 +32,22 @@ def decided(plan: DevelopmentPlan) -> OutgoingEmail:
         plan.assessment.person.user.email,
         "plan_decided",
         {"plan": plan, "link": service_link("development:plan", plan.pk)},
+    )
+
+
+def mandatory_overdue(
+    cycle: Cycle, kind: str, person: StaffProfile, resources: list[LearningResource]
+) -> OutgoingEmail:
+    """Sent with the cycle's reminders: one per person per reminder of a cycle."""
+    return _email(
+        f"mandatory-overdue-{kind}:{cycle.pk}:{person.pk}",
+        "mandatory_overdue",
+        person.user.email,
+        "mandatory_overdue",
+        {
+            "cycle": cycle,
+            "person": person,
+            "resources": resources,
+            "link": service_link("development:mandatory"),
+        },
     )

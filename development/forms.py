@@ -287,3 +287,45 @@ class PlanDecisionForm(GovukForm):
     @property
     def agrees(self) -> bool:
         return self.cleaned_data["decision"] == self.AGREE
+
+
+class MandatoryForm(GovukForm):
+    submit_label = "Make it mandatory"
+
+    resource = forms.TypedChoiceField(
+        label="Learning resource",
+        coerce=int,
+        error_messages={
+            "required": "Choose the learning resource",
+            "invalid_choice": "Choose one of the learning resources shown",
+        },
+    )
+    audience = forms.ChoiceField(
+        label="Who must complete it?",
+        help_text="A tier includes everyone in the tiers above it",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a tier or a role profile",
+            "invalid_choice": "Choose one of the tiers or role profiles shown",
+        },
+    )
+    due_on = date_field(
+        "Complete by", "Enter the date it must be completed by", help_text="For example, 31 3 2027"
+    )
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].choices = [("", "Choose a resource")] + [
+            (resource.pk, f"{resource.title} ({resource.skill_slug}, level {resource.level})")
+            for resource in LearningResource.objects.order_by("title")
+        ]
+        self.fields["audience"].choices = [
+            (f"tier:{tier.slug}", f"Tier: {tier.name}")
+            for tier in framework.tiers.order_by("number")
+        ] + [
+            (f"role:{role.slug}", f"Role: {role.name}") for role in framework.roles.order_by("name")
+        ]
+
+    def audience_slugs(self) -> dict[str, str]:
+        kind, slug = self.cleaned_data["audience"].split(":", 1)
+        return {"tier_slug": slug} if kind == "tier" else {"role_slug": slug}

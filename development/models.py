@@ -152,3 +152,52 @@ class PlanAction(models.Model):
 
     def __str__(self) -> str:
         return self.task or str(self.resource)
+
+
+class MandatoryLearning(models.Model):
+    """A resource everyone in a tier (and the tiers above it: tiers are cumulative) or in a role
+    profile must complete by a date. Tier and role are named by slug, as resources name skills."""
+
+    resource = models.ForeignKey(
+        LearningResource, on_delete=models.CASCADE, related_name="assignments"
+    )
+    tier_slug = models.SlugField(max_length=100, blank=True)
+    role_slug = models.SlugField(max_length=100, blank=True)
+    due_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(tier_slug="") & ~models.Q(role_slug=""))
+                | (~models.Q(tier_slug="") & models.Q(role_slug="")),
+                name="mandatory_for_a_tier_or_a_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} by {self.due_on:%d %B %Y}"
+
+
+class LearningCompletion(models.Model):
+    """A person's record that they completed a resource."""
+
+    person = models.ForeignKey(
+        "people.StaffProfile", on_delete=models.CASCADE, related_name="learning_completed"
+    )
+    resource = models.ForeignKey(
+        LearningResource, on_delete=models.CASCADE, related_name="completions"
+    )
+    completed_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "resource"], name="one_completion_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.resource}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -9,8 +10,15 @@ from django.db.models import Q, QuerySet
 from assessments.models import Assessment
 from assessments.ratings import people_ratings
 from capability.models import Framework, Skill
+from capability.selectors import published_framework
 from common import roles
-from development.models import DevelopmentPlan, FocusSkill, LearningResource
+from development.models import (
+    DevelopmentPlan,
+    FocusSkill,
+    LearningCompletion,
+    LearningResource,
+    MandatoryLearning,
+)
 from people.models import StaffProfile, User
 
 
@@ -143,3 +151,88 @@ def plans_to_agree(user: User, cycle_ids: list[int] | None = None) -> QuerySet[D
     return plans.select_related("assessment__cycle", "assessment__person__user").order_by(
         "-assessment__cycle__opens_on", "assessment__person__user__full_name"
     )
+
+
+# Mandatory learning -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Tier numbers and role tiers of the framework in use, to say whom an assignment covers."""
+
+    tiers: dict[str, int]  # tier slug -> number
+    roles: dict[str, int]  # role slug -> its tier's number
+    lowest: int
+
+    @classmethod
+    def of(cls, framework: Framework | None) -> Audience:
+        if framework is None:
+            return cls(tiers={}, roles={}, lowest=0)
+        tiers = dict(framework.tiers.values_list("slug", "number"))
+        roles = dict(framework.roles.values_list("slug", "tier__number"))
+        return cls(tiers=tiers, roles=roles, lowest=min(tiers.values(), default=0))
+
+    def covers(self, assignment: MandatoryLearning, role_slug: str | None) -> bool:
+        if assignment.role_slug:
+            return role_slug == assignment.role_slug
+        tier = self.roles.get(role_slug or "", self.lowest)
+        return assignment.tier_slug in self.tiers and tier >= self.tiers[assignment.tier_slug]
+
+
+@dataclass(frozen=True)
+class MandatoryItem:
+    resource: LearningResource
+    due_on: datetime.date
+    done_on: datetime.date | None
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.done_on is None and self.due_on < today
+
+
+def mandatory_for(person: StaffProfile) -> list[MandatoryItem]:
+    """The mandatory learning that applies to the person, earliest due first (a resource
+    assigned twice is due at the earlier date)."""
+    audience = Audience.of(published_framework())
+    role_slug = person.role_profile.slug if person.role_profile_id else None
+    due: dict[int, MandatoryLearning] = {}
+    for assignment in MandatoryLearning.objects.select_related("resource"):
+        if audience.covers(assignment, role_slug):
+            kept = due.get(assignment.resource_id)
+            if kept is None or assignment.due_on < kept.due_on:
+                due[assignment.resource_id] = assignment
+    done = dict(
+        LearningCompletion.objects.filter(person=person, resource_id__in=list(due)).values_list(
+            "resource_id", "completed_on"
+        )
+    )
+    items = [
+        MandatoryItem(resource=a.resource, due_on=a.due_on, done_on=done.get(a.resource_id))
+        for a in due.values()
+    ]
+    return sorted(items, key=lambda item: (item.due_on, item.resource.title))
+
+
+def overdue_mandatory(today: datetime.date) -> dict[int, list[LearningResource]]:
+    """Active people (by profile id) with mandatory learning past its date and not done."""
+    assignments = list(
+        MandatoryLearning.objects.filter(due_on__lt=today).select_related("resource")
+    )
+    if not assignments:
+        return {}
+    audience = Audience.of(published_framework())
+    done = set(
+        LearningCompletion.objects.filter(
+            resource_id__in={a.resource_id for a in assignments}
+        ).values_list("person_id", "resource_id")
+    )
+    overdue: dict[int, list[LearningResource]] = {}
+    people = StaffProfile.objects.active().values_list("pk", "role_profile__slug")
+    for person_id, role_slug in people.iterator(chunk_size=2000):
+        resources = {
+            a.resource_id: a.resource
+            for a in assignments
+            if audience.covers(a, role_slug) and (person_id, a.resource_id) not in done
+        }
+        if resources:
+            overdue[person_id] = sorted(resources.values(), key=lambda r: r.title)
+    return overdue

@@ -12,15 +12,22 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.models import Assessment
-from assessments.services import can_review
+from assessments.models import Assessment, Cycle
+from assessments.services import can_review, reminder_kind
 from capability.models import Framework
 from development import emails as plan_emails
-from development.models import DevelopmentPlan, FocusSkill, LearningResource, PlanAction
+from development.models import (
+    DevelopmentPlan,
+    FocusSkill,
+    LearningCompletion,
+    LearningResource,
+    MandatoryLearning,
+    PlanAction,
+)
 from development.resource_file import ResourceRow, read_resources
-from development.selectors import plan_gaps
+from development.selectors import overdue_mandatory, plan_gaps
 from outbox.services import email_queue
-from people.models import User
+from people.models import StaffProfile, User
 
 
 class DevelopmentError(Exception):
@@ -291,3 +298,66 @@ def plan_decide(
     if plan.assessment.person.user.email:
         email_queue(plan_emails.decided(plan))
     return plan
+
+
+# Mandatory learning -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mandatory_assign(
+    *,
+    resource: LearningResource,
+    due_on: datetime.date,
+    by: User,
+    tier_slug: str = "",
+    role_slug: str = "",
+) -> MandatoryLearning:
+    """Make a resource mandatory for a tier (and those above it) or a role, by a date."""
+    if bool(tier_slug) == bool(role_slug):
+        raise DevelopmentError("Choose a tier or a role profile")
+    assignment = MandatoryLearning.objects.create(
+        resource=resource, tier_slug=tier_slug, role_slug=role_slug, due_on=due_on, created_by=by
+    )
+    if not resource.mandatory:
+        resource.mandatory = True
+        resource.save(update_fields=["mandatory", "updated_at"])
+    return assignment
+
+
+def mandatory_remove(*, assignment: MandatoryLearning) -> None:
+    assignment.delete()
+
+
+@transaction.atomic
+def learning_mark_done(
+    *, person: StaffProfile, resource: LearningResource, done: bool, today: datetime.date
+) -> None:
+    """The person records that they completed a resource (or takes that back)."""
+    if done:
+        LearningCompletion.objects.get_or_create(
+            person=person, resource=resource, defaults={"completed_on": today}
+        )
+    else:
+        LearningCompletion.objects.filter(person=person, resource=resource).delete()
+
+
+def mandatory_queue_reminders(*, today: datetime.date) -> int:
+    """On the days the cycle reminders go (7 and 2 days before an open cycle closes), remind
+    everyone with overdue mandatory learning, once per reminder. Returns how many were queued."""
+    kinds = [
+        (cycle, kind)
+        for cycle in Cycle.objects.open()
+        if (kind := reminder_kind(cycle, today)) is not None
+    ]
+    if not kinds:
+        return 0
+    overdue = overdue_mandatory(today)
+    people = StaffProfile.objects.filter(pk__in=list(overdue)).exclude(user__email="")
+    queued = 0
+    with transaction.atomic():
+        for cycle, kind in kinds:
+            for person in people.select_related("user").order_by("pk"):
+                queued += email_queue(
+                    plan_emails.mandatory_overdue(cycle, kind, person, overdue[person.pk])
+                )
+    return queued

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from development import plan_views, views
+from development import mandatory_views, plan_views, views
 
 app_name = "development"
 
@@ -31,4 +31,16 @@ urlpatterns: list[URLPattern] = [
     ),
     path("plans/<int:plan_id>/submit/", plan_views.plan_submit, name="plan_submit"),
     path("team/", plan_views.team_plans, name="team_plans"),
+    path("mandatory/", mandatory_views.mandatory, name="mandatory"),
+    path(
+        "mandatory/<int:resource_id>/done/",
+        mandatory_views.mandatory_done,
+        name="mandatory_done",
+    ),
+    path("mandatory/manage/", mandatory_views.mandatory_manage, name="mandatory_manage"),
+    path(
+        "mandatory/manage/<int:assignment_id>/remove/",
+        mandatory_views.mandatory_remove,
+        name="mandatory_remove",
+    ),
 ]
