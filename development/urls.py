@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("plans/<int:plan_id>/submit/", plan_views.plan_submit, name="plan_submit"),
     path("team/", plan_views.team_plans, name="team_plans"),
+    path("figures/", views.development_figures, name="figures"),
     path("mandatory/", mandatory_views.mandatory, name="mandatory"),
     path(
         "mandatory/<int:resource_id>/done/",

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from assessments.models import Cycle
 from capability.models import Framework
 from capability.selectors import published_framework
 from common import roles
 from common.forms import file_problems_message
-from development import selectors, services
+from development import figures, selectors, services
 from development.forms import ResourceForm, ResourcesImportForm
 from development.models import LearningResource
 from development.resource_file import ResourcesFileInvalid
+from insights import gaps
 
 
 def _framework() -> Framework:
@@ -114,4 +116,25 @@ def resources_import(request: HttpRequest) -> HttpResponse:
         request,
         "development/resources_import.html",
         {"form": form, "row_errors": row_errors, "framework": framework},
+    )
+
+
+@roles.head_of_digital_required
+def development_figures(request: HttpRequest) -> HttpResponse:
+    """For heads of digital: focus skills, agreed plans and mandatory learning completed."""
+    cycles = list(Cycle.objects.exclude(state=Cycle.State.DRAFT).order_by("-opens_on"))
+    chosen = request.GET.get("cycle", "")
+    cycle = next((c for c in cycles if str(c.pk) == chosen), None) or gaps.latest_cycle()
+    focus, focus_hidden = figures.focus_skill_counts(cycle) if cycle else ([], 0)
+    return render(
+        request,
+        "development/figures.html",
+        {
+            "cycle": cycle,
+            "cycles": cycles,
+            "focus": focus,
+            "focus_hidden": focus_hidden,
+            "agreed": figures.agreed_plans_by_directorate(cycle) if cycle else [],
+            "mandatory": figures.mandatory_completion(),
+        },
     )
