@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from audit import selectors as audit_selectors
+from development.models import DevelopmentPlan
 from outbox.models import Email
 from people.models import StaffProfile, User
 
@@ -25,6 +26,7 @@ SOMEONE_ELSE = "Someone else's record"
 PERSON_KINDS = {
     "assessments.rating",
     "assessments.assessment",
+    "development.developmentplan",
     "people.user",
     "people.staffprofile",
 }
@@ -178,6 +180,53 @@ def personal_data(user: User) -> dict[str, Any]:
             for assessment in assessments
             if assessment.reviewed_at
         ],
+        "development_plans": development_plans_of(profile),
+        "learning_completed": [
+            {"resource": completion.resource.title, "completed_on": completion.completed_on}
+            for completion in (
+                profile.learning_completed.select_related("resource").order_by("-completed_on")
+                if profile
+                else []
+            )
+        ],
         "emails": emails_to(user),
         "audit_entries": audit_entries(user, profile),
     }
+
+
+def development_plans_of(profile: StaffProfile | None) -> list[dict[str, Any]]:
+    if profile is None:
+        return []
+    plans = (
+        DevelopmentPlan.objects.filter(assessment__person=profile)
+        .select_related("assessment__cycle", "decided_by")
+        .prefetch_related("focus__skill", "focus__actions__resource")
+    )
+    return [
+        {
+            "cycle": plan.assessment.cycle.name,
+            "status": plan.get_status_display(),
+            "submitted_at": plan.submitted_at,
+            "decided_at": plan.decided_at,
+            "decided_by": str(plan.decided_by) if plan.decided_by else "",
+            "reviewer_comment": plan.reviewer_comment,
+            "focus_skills": [
+                {
+                    "skill": focus.skill.name,
+                    "level_when_planned": focus.level_then,
+                    "target": focus.target,
+                    "actions": [
+                        {
+                            "resource": action.resource.title if action.resource else "",
+                            "task": action.task,
+                            "due_on": action.due_on,
+                            "done_on": action.done_on,
+                        }
+                        for action in focus.actions.all()
+                    ],
+                }
+                for focus in plan.focus.all()
+            ],
+        }
+        for plan in plans
+    ]

@@ -279,3 +279,22 @@ def test_the_next_cycle_shows_whether_each_focus_skill_moved(
     page = client_for(alice).get(f"/development/plans/{plan.pk}/").content.decode()
     assert "Moved up</strong> 2 levels, to 3 in 2027 Q1" in page
     assert "Not moved</strong> still 1 in 2027 Q1" in page
+
+
+def test_the_plan_is_in_the_persons_data_and_its_words_go_when_they_are_anonymised(
+    plan, alice, manager
+):
+    from personal_data.selectors import personal_data
+    from personal_data.services import RETENTION, person_anonymise
+
+    sent(plan, alice)
+    services.plan_decide(plan=plan, reviewer=manager.user, agree=False, comment="Add a course")
+    [held] = personal_data(alice.user)["development_plans"]
+    assert held["reviewer_comment"] == "Add a course"
+    assert held["focus_skills"][0]["actions"][0]["task"] == "Shadow the data team"
+
+    assert person_anonymise(profile_id=alice.pk, by=None, reason=RETENTION)
+    plan.refresh_from_db()
+    assert plan.reviewer_comment == ""
+    assert plan.focus.get().actions.get().task == ""
+    assert plan.focus.get().level_then == 1  # levels stay, without the name
