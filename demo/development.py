@@ -1,7 +1,8 @@
 """Demo learning resources (fixtures/demo_learning_resources.csv, imported through the same
 service heads of digital use) and two development plans: staff@example.org's plan after the
 closed cycle, agreed by manager@example.org with one action done, and a plan one of
-manager@'s other reports has sent for agreement in the open cycle.
+manager@'s other reports has sent for agreement in the open cycle; the two mandatory resources
+are mandatory for all staff (the first overdue, done by about half).
 
 Idempotent: the import updates the resources it finds, and a person with a plan keeps it.
 Plans are written directly (no emails are queued for demo people)."""
@@ -16,7 +17,14 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from capability.selectors import published_framework
-from development.models import DevelopmentPlan, FocusSkill, LearningResource, PlanAction
+from development.models import (
+    DevelopmentPlan,
+    FocusSkill,
+    LearningCompletion,
+    LearningResource,
+    MandatoryLearning,
+    PlanAction,
+)
 from development.selectors import plan_gaps
 from development.services import resources_import_csv
 from people.models import StaffProfile, User
@@ -36,6 +44,7 @@ def seed_development() -> None:
         return
     head = User.objects.filter(groups__name="Head of digital").order_by("pk").first()
     resources_import_csv(text=FIXTURE.read_text(), framework=framework, by=head)
+    _mandatory(head)
     manager = User.objects.filter(email=MANAGER_EMAIL).first()
     staff = StaffProfile.objects.filter(user__email=STAFF_EMAIL).first()
     if staff is not None:
@@ -98,3 +107,35 @@ def _plan(
             due_on=due_on,
             done_on=due_on - datetime.timedelta(days=30) if agreed_by and index == 0 else None,
         )
+
+
+MANDATORY = [
+    ("https://www.ncsc.gov.uk/training/top-tips-for-staff-web", datetime.date(2026, 11, 13)),
+    (
+        "https://ico.org.uk/for-organisations/advice-for-small-organisations/",
+        datetime.date(2027, 1, 29),
+    ),
+]
+
+
+def _mandatory(head: User | None) -> None:
+    """The two mandatory resources, for all staff: the first past its date, done by about half
+    of the organisation (staff@ among those who have not)."""
+    tier = published_framework().tiers.order_by("number").first()
+    for url, due_on in MANDATORY:
+        resource = LearningResource.objects.filter(url=url).first()
+        if resource is None or tier is None:
+            continue
+        MandatoryLearning.objects.get_or_create(
+            resource=resource,
+            tier_slug=tier.slug,
+            defaults={"due_on": due_on, "created_by": head},
+        )
+    first = LearningResource.objects.filter(url=MANDATORY[0][0]).first()
+    if first is None or LearningCompletion.objects.filter(resource=first).exists():
+        return
+    people = StaffProfile.objects.active().exclude(user__email=STAFF_EMAIL).order_by("user__email")
+    LearningCompletion.objects.bulk_create(
+        LearningCompletion(person=person, resource=first, completed_on=datetime.date(2026, 11, 6))
+        for person in list(people)[::2]
+    )
