@@ -536,6 +536,7 @@ def assessment_review(
     reviewer: User,
     decisions: dict[int, Decision],
     based_on_review_revision: int | None = None,
+    replies_seen: set[int] | None = None,
 ) -> Assessment:
     """Record the agreed level (and comment) for every rating; the assessment becomes reviewed.
 
@@ -543,6 +544,10 @@ def assessment_review(
     without a page). When someone has reviewed since, the review is refused with StaleReviewError
     if any decision differs from what they saved; posting exactly what is saved is no error. A
     review that changes nothing on a reviewed assessment writes nothing and tells nobody.
+
+    `replies_seen` holds the skills whose reply the page showed (None: a caller without a page).
+    Saving decides every reply, so a reply sent after the page was opened refuses the review
+    until the reviewer has read it.
     """
     assessment = _locked_assessment(assessment)
     if not can_review(reviewer, assessment):
@@ -560,6 +565,17 @@ def assessment_review(
         if decision.agreed_level.framework_id != assessment.cycle.framework_id:
             raise AssessmentError(
                 f"Choose one of the levels shown for {ratings[skill_id].skill.name}"
+            )
+    if replies_seen is not None:
+        unread = [
+            rating.skill.name
+            for rating in ratings.values()
+            if rating.is_replied and rating.skill_id not in replies_seen
+        ]
+        if unread:
+            raise AssessmentError(
+                f"{assessment.person} replied about {', '.join(unread)} after you opened this "
+                "page. Read the reply below, then confirm or change the level and save again"
             )
     saved = assessment.review_revision
     if based_on_review_revision is not None and not 0 <= based_on_review_revision <= saved:

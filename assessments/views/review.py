@@ -79,6 +79,15 @@ def _stale_review_errors(form: ReviewForm, saved: dict[int, Rating], differing: 
         form.add_error(f"agreed_{skill_id}", message)
 
 
+def _replies_seen(request: HttpRequest) -> set[int]:
+    """The skills whose reply the posted page showed (anything else posted is ignored)."""
+    return {
+        int(value)
+        for value in request.POST.getlist("replies_seen")
+        if value.isascii() and value.isdigit() and len(value) <= 18
+    }
+
+
 def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _reviewable_assessment(request, assessment_id)
     ratings = _ratings(assessment)
@@ -95,6 +104,7 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
                     reviewer=request.user,
                     decisions=form.decisions(),
                     based_on_review_revision=form.cleaned_data["review_revision"],
+                    replies_seen=_replies_seen(request),
                 )
             except services.StaleReviewError as stale:
                 # Show what was saved meanwhile, and render the page from it: saving again

@@ -163,6 +163,8 @@ def test_saving_the_review_unchanged_after_a_reply_confirms_the_proposal(
     page = client_for(manager).get(f"/assessments/review/{proposed.pk}/").content.decode()
     assert "Not sure" in page
     assert "Confirm the level you proposed or change it" in page
+    data_pk = skill(framework, DATA_SKILL).pk
+    assert f'name="replies_seen" value="{data_pk}"' in page
 
     data, security = skill(framework, DATA_SKILL), skill(framework, SECURITY_SKILL)
     proposed.refresh_from_db()
@@ -174,6 +176,7 @@ def test_saving_the_review_unchanged_after_a_reply_confirms_the_proposal(
             f"comment_{data.pk}": "You lead it",
             f"agreed_{security.pk}": level(framework, 1).pk,
             f"comment_{security.pk}": "",
+            "replies_seen": str(data.pk),  # as the page shown above posts
         },
     )
     assert response.status_code == 302
@@ -270,3 +273,30 @@ def test_a_head_of_digital_sees_replies_from_people_with_no_line_manager(
     assert [email.to for email in mail.outbox][-1] == ["head@example.org"]
     page = client_for(head).get("/assessments/team/").content.decode()
     assert "Read the reply to your review of Alice Adams" in page
+
+
+def test_a_review_page_opened_before_a_reply_does_not_decide_it_unread(
+    client_for, proposed, alice, manager, framework
+):
+    data, security = skill(framework, DATA_SKILL), skill(framework, SECURITY_SKILL)
+    proposed.refresh_from_db()
+    opened_before = {
+        "review_revision": proposed.review_revision,
+        f"agreed_{data.pk}": level(framework, 3).pk,
+        f"comment_{data.pk}": "You lead it",
+        f"agreed_{security.pk}": level(framework, 1).pk,
+        f"comment_{security.pk}": "",
+    }
+    respond(proposed, alice.user, accept=False, reply="I think 2")
+
+    refused = client_for(manager).post(f"/assessments/review/{proposed.pk}/", opened_before)
+    assert "Alice Adams replied about All staff skill 0 after you opened this page" in (
+        refused.content.decode()
+    )
+    assert data_rating(proposed).review_state == LevelReview.REPLIED
+
+    read = client_for(manager).post(
+        f"/assessments/review/{proposed.pk}/", {**opened_before, "replies_seen": str(data.pk)}
+    )
+    assert read.status_code == 302
+    assert data_rating(proposed).review_state == LevelReview.CONFIRMED
