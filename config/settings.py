@@ -397,7 +397,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "development.learningresource", "exclude_fields": ["created_at", "updated_at"]},
     {
         "model": "development.developmentplan",
-        "include_fields": ["status", "decided_by", "reviewer_comment"],
+        # Like an assessment's status: no free text (the comment is the person's to read).
+        "include_fields": ["status", "decided_by"],
     },
 )
 # Client addresses are not kept: the trail says who, not from where.
