@@ -12,7 +12,7 @@ class CycleAdmin(admin.ModelAdmin):
 class RatingInline(admin.TabularInline):
     model = Rating
     extra = 0
-    raw_id_fields = ["skill", "level", "agreed_level"]
+    raw_id_fields = ["skill", "level", "agreed_level", "proposed_level"]
 
 
 @admin.register(Assessment)

@@ -3,17 +3,20 @@ leave the site.
 
 Each email's key names its intent, so queueing it again (a retried request, a redelivered task, a
 second housekeeping run) queues nothing more: one invitation per person per cycle, one reminder
-of each kind, one "submitted" per submission and one "reviewed" per review.
+of each kind, one "submitted" per submission, one "reviewed" per review and one "responded" per
+answer to a review.
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.urls import reverse
 
-from assessments.models import Assessment, Cycle
+from assessments.models import Assessment, Cycle, LevelReview
 from outbox.services import OutgoingEmail, render
-from people.models import StaffProfile
+from people.models import StaffProfile, User
 
 
 def service_link(name: str, *args: object) -> str:
@@ -81,6 +84,31 @@ def reviewed_to_person(assessment: Assessment) -> OutgoingEmail:
         "reviewed",
         {
             "assessment": assessment,
+            "proposed": list(
+                assessment.ratings.filter(review_state=LevelReview.PROPOSED).select_related("skill")
+            ),
+            "respond_link": service_link("assessments:respond", assessment.pk),
             "link": service_link("assessments:results_for", assessment.pk),
+        },
+    )
+
+
+def responded_to_reviewer(
+    assessment: Assessment, reviewer: User, responded_at: datetime.datetime
+) -> OutgoingEmail:
+    """To the reviewer: the person accepted or replied to the levels they proposed."""
+    ratings = list(
+        assessment.ratings.filter(replied_at=responded_at).select_related("skill", "proposed_level")
+    )
+    return _email(
+        f"responded:{assessment.pk}:{responded_at:%Y%m%dT%H%M%S.%f}",
+        "responded",
+        reviewer.email,
+        "responded",
+        {
+            "assessment": assessment,
+            "reviewer": reviewer,
+            "replies": ratings,
+            "link": service_link("assessments:review", assessment.pk),
         },
     )

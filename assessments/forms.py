@@ -10,7 +10,7 @@ from django import forms
 
 from assessments.models import Cycle, Rating
 from assessments.selectors import NO_DESCRIPTOR, descriptor_text
-from assessments.services import Answer, Decision
+from assessments.services import Answer, Decision, Response
 from capability.models import Framework, Level, Skill
 from capability.selectors import offered_levels
 from common.dates import GovukDateField, date_field
@@ -304,7 +304,7 @@ class ReviewForm(GovukForm):
                 choices=choices,
                 coerce=int,
                 widget=forms.RadioSelect,
-                initial=rating.agreed_level_id or rating.level_id,
+                initial=rating.manager_level_id or rating.level_id,
                 error_messages={
                     "required": f"Choose a level for {name}",
                     "invalid_choice": f"Choose one of the levels shown for {name}",
@@ -358,6 +358,79 @@ class ReviewForm(GovukForm):
             rating.skill_id: Decision(
                 agreed_level=self.levels[self.cleaned_data[f"agreed_{rating.skill_id}"]],
                 comment=self.cleaned_data[f"comment_{rating.skill_id}"].strip(),
+            )
+            for rating in self.ratings
+        }
+
+
+@dataclass
+class ResponseQuestion:
+    rating: Rating
+    answer_field: forms.BoundField
+    reply_field: forms.BoundField
+
+
+class ResponseForm(GovukForm):
+    """Per level the reviewer proposed: accept it, or reply (a reply needs words)."""
+
+    submit_label = ""
+    ACCEPT, REPLY = "accept", "reply"
+
+    def __init__(self, *args: Any, ratings: list[Rating], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ratings = ratings
+        for rating in ratings:
+            name, proposed = rating.skill.name, rating.proposed_level
+            self.fields[f"answer_{rating.skill_id}"] = forms.ChoiceField(
+                label=f"Your answer about {name}",
+                choices=[
+                    (self.ACCEPT, f"Accept {proposed.number} {proposed.name}"),
+                    (self.REPLY, "Reply to your reviewer"),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose whether you accept the level proposed for {name}",
+                    "invalid_choice": f"Choose one of the answers shown for {name}",
+                },
+            )
+            self.fields[f"reply_{rating.skill_id}"] = forms.CharField(
+                label=f"Your reply about {name}",
+                help_text="Required if you reply. Say why, and what level you think is right",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=EVIDENCE_MAX,
+                error_messages={
+                    "max_length": f"Your reply about {name} must be {EVIDENCE_MAX} characters "
+                    "or fewer"
+                },
+            )
+
+    def questions(self) -> list[ResponseQuestion]:
+        return [
+            ResponseQuestion(
+                rating=rating,
+                answer_field=self[f"answer_{rating.skill_id}"],
+                reply_field=self[f"reply_{rating.skill_id}"],
+            )
+            for rating in self.ratings
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for rating in self.ratings:
+            answer = data.get(f"answer_{rating.skill_id}")
+            reply = (data.get(f"reply_{rating.skill_id}") or "").strip()
+            if answer == self.REPLY and not reply:
+                self.add_error(
+                    f"reply_{rating.skill_id}", f"Write your reply about {rating.skill.name}"
+                )
+        return data
+
+    def responses(self) -> dict[int, Response]:
+        return {
+            rating.skill_id: Response(
+                accept=self.cleaned_data[f"answer_{rating.skill_id}"] == self.ACCEPT,
+                reply=self.cleaned_data[f"reply_{rating.skill_id}"].strip(),
             )
             for rating in self.ratings
         }

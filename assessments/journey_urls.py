@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("results/", results.results, name="results"),
     path("career/", career.career, name="career"),
     path("results/<int:assessment_id>/", results.results_for, name="results_for"),
+    path("results/<int:assessment_id>/answer/", results.respond, name="respond"),
     path("team/", review.team, name="team"),
     path("review/<int:assessment_id>/", review.review, name="review"),
     path("cycles/", cycles.cycles, name="cycles"),

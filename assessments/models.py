@@ -125,6 +125,24 @@ class Assessment(models.Model):
         return self.status in (self.Status.SUBMITTED, self.Status.REVIEWED)
 
 
+class LevelReview(models.TextChoices):
+    """Where the dialogue on one rating's level stands. A level the manager proposes is not used
+    (in results or figures) until the person accepts it or, after a reply, the manager decides:
+    only then is it the agreed level."""
+
+    NOT_REVIEWED = "", "Not reviewed"
+    AGREED = "agreed", "Agreed"  # the manager agreed with the person's own level
+    PROPOSED = "proposed", "Proposed"  # another level proposed: waiting for the person
+    ACCEPTED = "accepted", "Accepted"  # the person accepted the proposed level
+    REPLIED = "replied", "Replied"  # the person replied: waiting for the manager
+    CONFIRMED = "confirmed", "Confirmed"  # after the reply, the manager kept the proposed level
+    CHANGED = "changed", "Changed"  # after the reply, the manager chose another level
+
+
+WAITING_FOR_PERSON = (LevelReview.PROPOSED,)
+WAITING_FOR_MANAGER = (LevelReview.REPLIED,)
+
+
 class Rating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     skill = models.ForeignKey("capability.Skill", on_delete=models.PROTECT, related_name="ratings")
@@ -136,6 +154,17 @@ class Rating(models.Model):
         "capability.Level", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     manager_comment = models.TextField(blank=True)
+    # The dialogue on the level: agreed_level is set only once the level is agreed (the manager
+    # agreed, the person accepted, or the manager decided after a reply); until then the level
+    # the manager proposes waits here and the self-assessed level is the one used.
+    review_state = models.CharField(
+        max_length=10, choices=LevelReview.choices, blank=True, default=LevelReview.NOT_REVIEWED
+    )
+    proposed_level = models.ForeignKey(
+        "capability.Level", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reply = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
     # The assessment revision in which the level or evidence last changed: a page rendered from
     # an older revision conflicts only on skills changed since (services.assessment_save_answers).
     revision = models.PositiveIntegerField(default=0)
@@ -149,6 +178,27 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill}: {self.level}"
+
+    @property
+    def manager_level_id(self) -> int | None:
+        """The level the reviewer chose: proposed while the dialogue is open, else agreed."""
+        if self.review_state in (LevelReview.PROPOSED, LevelReview.REPLIED):
+            return self.proposed_level_id
+        return self.agreed_level_id
+
+    @property
+    def manager_level(self):  # -> Level | None (capability is imported by name only)
+        if self.review_state in (LevelReview.PROPOSED, LevelReview.REPLIED):
+            return self.proposed_level
+        return self.agreed_level
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.review_state == LevelReview.PROPOSED
+
+    @property
+    def is_replied(self) -> bool:
+        return self.review_state == LevelReview.REPLIED
 
     def get_additional_data(self) -> dict[str, object]:
         """Whom and which skill an audit entry about this rating concerns."""

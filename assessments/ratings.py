@@ -3,6 +3,8 @@ results are built on.
 
 - Only submitted and reviewed assessments count.
 - The level used is the manager's agreed level where there is one, else the self-assessed level.
+  A level the reviewer proposes is not agreed until the person accepts it (or, after a reply,
+  the reviewer decides): until then it waits in Rating.proposed_level and is not used.
 - Gap = max(target - level used, 0), with the target snapshotted on the rating.
 """
 

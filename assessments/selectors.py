@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from assessments.models import Assessment, Cycle, Rating
+from assessments.models import Assessment, Cycle, LevelReview, Rating
 from assessments.ratings import people_ratings
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
 from capability.selectors import role_in_framework, skills_in_scope, target_levels, tier_for_role
@@ -164,6 +164,9 @@ class SkillResult:
     gap: int = 0  # from the gap engine, so it means what it means on every dashboard
     guidance: str = ""
     next_level: Level | None = None
+    review_state: str = ""  # models.LevelReview: where the dialogue on this level stands
+    proposed_level: Level | None = None
+    reply: str = ""
 
     @property
     def at_or_above_target(self) -> bool:
@@ -181,6 +184,11 @@ class Results:
     def at_target_count(self) -> int:
         return sum(1 for result in self.skills if result.at_or_above_target)
 
+    @property
+    def proposed_count(self) -> int:
+        """Levels the reviewer proposed that wait for the person's answer."""
+        return sum(1 for result in self.skills if result.review_state == LevelReview.PROPOSED)
+
 
 def results_for(assessment: Assessment, *, gaps_shown: int = 3) -> Results:
     """Level used (the manager's agreed level where there is one), target and gap per skill.
@@ -189,7 +197,7 @@ def results_for(assessment: Assessment, *, gaps_shown: int = 3) -> Results:
     engine_rows = people_ratings(cycle=assessment.cycle, person_ids=[assessment.person_id])
     engine_ratings = engine_rows[0].ratings if engine_rows else {}
     ratings = (
-        assessment.ratings.select_related("skill__area", "level", "agreed_level")
+        assessment.ratings.select_related("skill__area", "level", "agreed_level", "proposed_level")
         .prefetch_related("skill__descriptors")
         .order_by("skill__area__order", "skill__area__name", "skill__order", "skill__name")
     )
@@ -209,6 +217,9 @@ def results_for(assessment: Assessment, *, gaps_shown: int = 3) -> Results:
                 evidence=rating.evidence,
                 next_level=next_level,
                 guidance=descriptor_text(rating.skill, next_level) if next_level else "",
+                review_state=rating.review_state,
+                proposed_level=rating.proposed_level,
+                reply=rating.reply,
             )
         )
     strengths = sorted(
@@ -281,21 +292,35 @@ def direct_reports_with_status(
         return [(person, None) for person in reports]
     assessments = {
         assessment.person_id: assessment
-        for assessment in Assessment.objects.filter(cycle=cycle, person__in=reports)
+        for assessment in with_dialogue_counts(
+            Assessment.objects.filter(cycle=cycle, person__in=reports)
+        )
     }
     return [(person, assessments.get(person.pk)) for person in reports]
 
 
+def with_dialogue_counts(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Each assessment with `proposed` (levels waiting for the person's answer) and `replied`
+    (replies waiting for the reviewer)."""
+    return assessments.annotate(
+        proposed=Count("ratings", filter=Q(ratings__review_state=LevelReview.PROPOSED)),
+        replied=Count("ratings", filter=Q(ratings__review_state=LevelReview.REPLIED)),
+    )
+
+
 def awaiting_review_without_manager(cycle: Cycle | None) -> QuerySet[Assessment]:
-    """Submitted assessments of people with no line manager: heads of digital review them."""
+    """Assessments of people with no line manager that wait for a head of digital: submitted,
+    or with a reply to a proposed level."""
     if cycle is None:
         return Assessment.objects.none()
+    waiting = Q(status=Assessment.Status.SUBMITTED) | Q(
+        pk__in=Rating.objects.filter(
+            assessment__cycle=cycle, review_state=LevelReview.REPLIED
+        ).values("assessment_id")
+    )
     return (
-        Assessment.objects.filter(
-            cycle=cycle,
-            status=Assessment.Status.SUBMITTED,
-            person__in=StaffProfile.objects.without_active_line_manager(),
-        )
+        with_dialogue_counts(Assessment.objects.filter(cycle=cycle))
+        .filter(waiting, person__in=StaffProfile.objects.without_active_line_manager())
         .select_related("person__user")
         .order_by("person__user__full_name")
     )

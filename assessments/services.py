@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments import changes, emails
-from assessments.models import Assessment, Cycle, Rating, Reminder
+from assessments.models import Assessment, Cycle, LevelReview, Rating, Reminder
 from assessments.selectors import missing_skills, scope_for_assessment, scope_for_person
 from capability.models import Framework, Level, Skill
 from capability.selectors import lowest_tier
@@ -63,6 +63,14 @@ class Answer:
 class Decision:
     agreed_level: Level
     comment: str = ""
+
+
+@dataclass(frozen=True)
+class Response:
+    """The person's answer to a level their reviewer proposed: accept it, or reply."""
+
+    accept: bool
+    reply: str = ""
 
 
 # Cycles -----------------------------------------------------------------------------------------
@@ -528,6 +536,7 @@ def assessment_review(
     reviewer: User,
     decisions: dict[int, Decision],
     based_on_review_revision: int | None = None,
+    replies_seen: set[int] | None = None,
 ) -> Assessment:
     """Record the agreed level (and comment) for every rating; the assessment becomes reviewed.
 
@@ -535,6 +544,10 @@ def assessment_review(
     without a page). When someone has reviewed since, the review is refused with StaleReviewError
     if any decision differs from what they saved; posting exactly what is saved is no error. A
     review that changes nothing on a reviewed assessment writes nothing and tells nobody.
+
+    `replies_seen` holds the skills whose reply the page showed (None: a caller without a page).
+    Saving decides every reply, so a reply sent after the page was opened refuses the review
+    until the reviewer has read it.
     """
     assessment = _locked_assessment(assessment)
     if not can_review(reviewer, assessment):
@@ -553,16 +566,30 @@ def assessment_review(
             raise AssessmentError(
                 f"Choose one of the levels shown for {ratings[skill_id].skill.name}"
             )
+    if replies_seen is not None:
+        unread = [
+            rating.skill.name
+            for rating in ratings.values()
+            if rating.is_replied and rating.skill_id not in replies_seen
+        ]
+        if unread:
+            raise AssessmentError(
+                f"{assessment.person} replied about {', '.join(unread)} after you opened this "
+                "page. Read the reply below, then confirm or change the level and save again"
+            )
     saved = assessment.review_revision
     if based_on_review_revision is not None and not 0 <= based_on_review_revision <= saved:
         raise AssessmentError(
             "The page you sent does not match the saved review. Check the levels and save again"
         )
+    # A reply waits for the reviewer's decision, so saving the review decides it even when
+    # the level and comment are left as they were.
     changed = {
         skill_id: decision
         for skill_id, decision in decisions.items()
-        if ratings[skill_id].agreed_level_id != decision.agreed_level.pk
+        if ratings[skill_id].manager_level_id != decision.agreed_level.pk
         or ratings[skill_id].manager_comment != decision.comment
+        or ratings[skill_id].is_replied
     }
     if changed and based_on_review_revision is not None and based_on_review_revision < saved:
         raise StaleReviewError(assessment, reviewer, set(changed))
@@ -570,9 +597,18 @@ def assessment_review(
         return assessment
     for skill_id, decision in changed.items():
         rating = ratings[skill_id]
-        rating.agreed_level = decision.agreed_level
-        rating.manager_comment = decision.comment
-        rating.save(update_fields=["agreed_level", "manager_comment", "updated_at"])
+        _decide(rating, decision)
+        rating.save(
+            update_fields=[
+                "agreed_level",
+                "proposed_level",
+                "review_state",
+                "reply",
+                "replied_at",
+                "manager_comment",
+                "updated_at",
+            ]
+        )
     assessment.status = Assessment.Status.REVIEWED
     assessment.reviewed_at = timezone.now()
     assessment.reviewed_by = reviewer
@@ -582,6 +618,77 @@ def assessment_review(
     )
     changes.assessments_changed([assessment])
     assessment_notify_reviewed(assessment=assessment)
+    return assessment
+
+
+def _decide(rating: Rating, decision: Decision) -> None:
+    """The reviewer's level for one rating. Their own level is agreed at once; another level is
+    proposed (and not used) until the person accepts it or replies; after a reply the reviewer's
+    level is final, whether they keep the proposal or change it."""
+    level = decision.agreed_level
+    rating.manager_comment = decision.comment
+    if rating.is_replied:
+        rating.agreed_level = level
+        same = level.pk == rating.proposed_level_id
+        rating.review_state = LevelReview.CONFIRMED if same else LevelReview.CHANGED
+    elif level.pk == rating.level_id:
+        rating.agreed_level = level
+        rating.proposed_level = None
+        rating.review_state = LevelReview.AGREED
+        rating.reply, rating.replied_at = "", None
+    else:
+        rating.agreed_level = None
+        rating.proposed_level = level
+        rating.review_state = LevelReview.PROPOSED
+        rating.reply, rating.replied_at = "", None
+
+
+def can_respond(user: User, assessment: Assessment) -> bool:
+    """Only the person answers the levels proposed for them."""
+    return assessment.person.user_id == user.pk
+
+
+@transaction.atomic
+def review_respond(
+    *, assessment: Assessment, user: User, responses: dict[int, Response]
+) -> Assessment:
+    """The person accepts each proposed level (it becomes the agreed level, used from now on) or
+    replies to it (the reviewer then confirms or changes it). Their reviewer is emailed."""
+    assessment = _locked_assessment(assessment)
+    if not can_respond(user, assessment):
+        raise AssessmentError("Only the person assessed can answer their reviewer's levels")
+    _ensure_cycle_open(assessment.cycle)
+    proposed = {
+        rating.skill_id: rating
+        for rating in assessment.ratings.filter(review_state=LevelReview.PROPOSED).select_related(
+            "skill", "proposed_level"
+        )
+    }
+    if not responses:
+        raise AssessmentError("Accept or reply to at least one proposed level")
+    if not set(responses) <= set(proposed):
+        raise AssessmentError(
+            "One of your answers is for a level that is no longer waiting for you: your "
+            "reviewer may have changed it. Check the levels and answer again"
+        )
+    now = timezone.now()
+    for skill_id, response in responses.items():
+        rating = proposed[skill_id]
+        if response.accept:
+            rating.agreed_level = rating.proposed_level
+            rating.review_state = LevelReview.ACCEPTED
+        else:
+            if not response.reply.strip():
+                raise AssessmentError(f"Write your reply about {rating.skill.name}")
+            rating.review_state = LevelReview.REPLIED
+            rating.reply = response.reply.strip()
+            rating.replied_at = now
+        rating.save(
+            update_fields=["agreed_level", "review_state", "reply", "replied_at", "updated_at"]
+        )
+    if any(response.accept for response in responses.values()):
+        changes.assessments_changed([assessment])  # an accepted level is now the one used
+    assessment_notify_reviewer(assessment=assessment, responded_at=now)
     return assessment
 
 
@@ -605,3 +712,13 @@ def assessment_notify_reviewed(*, assessment: Assessment) -> bool:
     if assessment.status != Assessment.Status.REVIEWED or not assessment.person.user.email:
         return False
     return email_queue(emails.reviewed_to_person(assessment))
+
+
+def assessment_notify_reviewer(*, assessment: Assessment, responded_at: datetime.datetime) -> bool:
+    """Queue the "they answered your review" email to whoever reviewed (else the line manager)."""
+    reviewer = assessment.reviewed_by
+    if reviewer is None and assessment.person.has_active_line_manager:
+        reviewer = assessment.person.line_manager.user
+    if reviewer is None or not reviewer.email or not reviewer.is_active:
+        return False
+    return email_queue(emails.responded_to_reviewer(assessment, reviewer, responded_at))

@@ -36,6 +36,8 @@ KINDS = {
     "people.staffprofile": "Staff profile",
     "people.peopleimport": "People import",
     "reports.report": "Report",
+    "development.learningresource": "Learning resource",
+    "development.developmentplan": "Development plan",
 }
 ANSWER_KINDS = {"assessments.rating"}
 HIDDEN = "hidden: an individual answer"

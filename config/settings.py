@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "people",
     "assessments",
     "insights",
+    "development",
     "okrs",
     "roadmap",
     "reports",
@@ -322,6 +323,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.daily_cycle_housekeeping",
         "schedule": crontab(hour=6, minute=0),
     },
+    # On the same days, remind people whose mandatory learning is overdue.
+    "remind-overdue-mandatory-learning": {
+        "task": "development.tasks.remind_overdue_mandatory_learning",
+        "schedule": crontab(hour=6, minute=5),
+    },
     # Publish changed assessments every minute, in case a nudge after a change was lost.
     "apply-figure-changes": {
         "task": "insights.tasks.apply_changes",
@@ -360,7 +366,15 @@ CELERY_BEAT_SCHEDULE = {
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {
         "model": "assessments.rating",
-        "include_fields": ["level", "evidence", "agreed_level", "manager_comment"],
+        "include_fields": [
+            "level",
+            "evidence",
+            "agreed_level",
+            "manager_comment",
+            "review_state",
+            "proposed_level",
+            "reply",
+        ],
     },
     {
         "model": "assessments.assessment",
@@ -382,6 +396,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "m2m_fields": ["deactivated_people"],
     },
     {"model": "reports.report", "include_fields": ["status"]},
+    {"model": "development.learningresource", "exclude_fields": ["created_at", "updated_at"]},
+    {
+        "model": "development.developmentplan",
+        # Like an assessment's status: no free text (the comment is the person's to read).
+        "include_fields": ["status", "decided_by"],
+    },
 )
 # Client addresses are not kept: the trail says who, not from where.
 AUDITLOG_DISABLE_REMOTE_ADDR = True

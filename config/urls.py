@@ -74,6 +74,7 @@ urlpatterns = [
     path("framework/", include("capability.urls")),
     path("assessments/", include("assessments.urls")),
     path("assessments/", include("insights.urls")),
+    path("development/", include("development.urls")),
     path("okrs/", include("okrs.urls")),
     path("roadmap/", include("roadmap.urls")),
     path("reports/", include("reports.urls")),

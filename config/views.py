@@ -32,9 +32,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "links": _links(
                 ("Your self-assessment", "assessments:mine"),
                 ("Your results and gaps", "assessments:results"),
+                ("Your development plan", "development:my_plans"),
+                ("Your mandatory learning", "development:mandatory"),
                 ("What is expected of you", "capability:expected"),
                 ("Your data", "personal_data:mine"),
                 ("The capability framework", "capability:framework"),
+                ("Learning resources", "development:resources"),
                 ("OKRs", "okrs:list"),
                 ("Roadmap", "roadmap:list"),
             ),
@@ -46,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "title": "Your team",
                 "links": _links(
                     ("Review your direct reports", "assessments:team"),
+                    ("Development plans to agree", "development:team_plans"),
                     ("Your team's gaps", "insights:team_dashboard"),
                 ),
             }

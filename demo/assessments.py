@@ -13,7 +13,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Assessment, Cycle, Rating
+from assessments.models import Assessment, Cycle, LevelReview, Rating
 from assessments.selectors import scope_for_person
 from assessments.services import people_ask
 from capability.models import Framework, Level
@@ -120,8 +120,14 @@ class _Builder:
             if status == Assessment.Status.REVIEWED:
                 nudge = rng.choice([0, 0, 0, 0, 0, -1, 1])
                 rating.agreed_level = self.level(chosen.number + nudge)
+                rating.review_state = LevelReview.AGREED
                 if rating.agreed_level != chosen:
                     rating.manager_comment = rng.choice(COMMENTS)
+                    rating.review_state = LevelReview.ACCEPTED
+                    if cycle.is_open:
+                        # This quarter's proposals still wait for the person's answer.
+                        rating.proposed_level, rating.agreed_level = rating.agreed_level, None
+                        rating.review_state = LevelReview.PROPOSED
             ratings.append(rating)
         self.items.append((assessment, ratings))
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from audit import selectors as audit_selectors
+from development.models import DevelopmentPlan
 from outbox.models import Email
 from people.models import StaffProfile, User
 
@@ -25,6 +26,7 @@ SOMEONE_ELSE = "Someone else's record"
 PERSON_KINDS = {
     "assessments.rating",
     "assessments.assessment",
+    "development.developmentplan",
     "people.user",
     "people.staffprofile",
 }
@@ -66,6 +68,9 @@ def rating_data(rating: Rating) -> dict[str, Any]:
         "evidence": rating.evidence,
         "agreed_level": str(rating.agreed_level) if rating.agreed_level else "",
         "manager_comment": rating.manager_comment,
+        "review": rating.get_review_state_display(),
+        "proposed_level": str(rating.proposed_level) if rating.proposed_level else "",
+        "reply": rating.reply,
     }
 
 
@@ -90,7 +95,12 @@ def assessments_of(profile: StaffProfile | None) -> list[Assessment]:
     return list(
         Assessment.objects.filter(person=profile)
         .select_related("cycle", "team__directorate", "tier", "role_profile", "reviewed_by")
-        .prefetch_related("ratings__skill__area", "ratings__level", "ratings__agreed_level")
+        .prefetch_related(
+            "ratings__skill__area",
+            "ratings__level",
+            "ratings__agreed_level",
+            "ratings__proposed_level",
+        )
         .order_by("-cycle__opens_on", "-pk")
     )
 
@@ -170,6 +180,53 @@ def personal_data(user: User) -> dict[str, Any]:
             for assessment in assessments
             if assessment.reviewed_at
         ],
+        "development_plans": development_plans_of(profile),
+        "learning_completed": [
+            {"resource": completion.resource.title, "completed_on": completion.completed_on}
+            for completion in (
+                profile.learning_completed.select_related("resource").order_by("-completed_on")
+                if profile
+                else []
+            )
+        ],
         "emails": emails_to(user),
         "audit_entries": audit_entries(user, profile),
     }
+
+
+def development_plans_of(profile: StaffProfile | None) -> list[dict[str, Any]]:
+    if profile is None:
+        return []
+    plans = (
+        DevelopmentPlan.objects.filter(assessment__person=profile)
+        .select_related("assessment__cycle", "decided_by")
+        .prefetch_related("focus__skill", "focus__actions__resource")
+    )
+    return [
+        {
+            "cycle": plan.assessment.cycle.name,
+            "status": plan.get_status_display(),
+            "submitted_at": plan.submitted_at,
+            "decided_at": plan.decided_at,
+            "decided_by": str(plan.decided_by) if plan.decided_by else "",
+            "reviewer_comment": plan.reviewer_comment,
+            "focus_skills": [
+                {
+                    "skill": focus.skill.name,
+                    "level_when_planned": focus.level_then,
+                    "target": focus.target,
+                    "actions": [
+                        {
+                            "resource": action.resource.title if action.resource else "",
+                            "task": action.task,
+                            "due_on": action.due_on,
+                            "done_on": action.done_on,
+                        }
+                        for action in focus.actions.all()
+                    ],
+                }
+                for focus in plan.focus.all()
+            ],
+        }
+        for plan in plans
+    ]

@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Rating
+from development.models import DevelopmentPlan, PlanAction
 from outbox.models import Email
 from people.models import PeopleImport, StaffProfile, User
 from personal_data.selectors import ANONYMOUS_NAME, PLACEHOLDER_DOMAIN, placeholder_email
@@ -43,7 +44,15 @@ REASONS = {
     ERASURE: "erased at the person's request",
 }
 # Fields of audited records whose values are what the person wrote or who they are.
-FREE_TEXT_FIELDS = {"evidence", "manager_comment", "email", "full_name", "job_title", "user"}
+FREE_TEXT_FIELDS = {
+    "evidence",
+    "manager_comment",
+    "reply",
+    "email",
+    "full_name",
+    "job_title",
+    "user",
+}
 BATCH = 500
 
 
@@ -153,8 +162,10 @@ def person_anonymise(*, profile_id: int, by: User | None, reason: str) -> bool:
             job_title="", active=False, left_at=profile.left_at or now
         )
         Rating.objects.filter(assessment__person_id=profile.pk).update(
-            evidence="", manager_comment=""
+            evidence="", manager_comment="", reply=""
         )
+        DevelopmentPlan.objects.filter(assessment__person_id=profile.pk).update(reviewer_comment="")
+        PlanAction.objects.filter(focus__plan__assessment__person_id=profile.pk).update(task="")
         emails_forget(old_email=old_email, placeholder=placeholder, traces=traces)
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username__iexact=old_email).delete()

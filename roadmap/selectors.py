@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from assessments.models import Cycle
 from capability.models import CapabilityArea, Skill
+from development import figures as development_figures
 from insights import gaps
 from roadmap.models import Initiative, Milestone
 
@@ -88,3 +89,24 @@ def unaddressed_gaps(cycle: Cycle, limit: int | None = 10) -> list[gaps.SkillFig
     ]
     ranked.sort(key=lambda item: (-item.mean_gap.value * item.people, item.skill.name))
     return ranked if limit is None else ranked[:limit]
+
+
+@dataclass(frozen=True)
+class PlannedGap:
+    skill: Skill
+    plans: int
+
+
+def planned_but_unsupported(cycle: Cycle) -> list[PlannedGap]:
+    """Skills that many development plans sent in `cycle` focus on (at least the small-group
+    threshold, so the count may be shown) and that no active initiative supports, directly or
+    through the skill's area. Most planned first."""
+    planned = development_figures.planned_skill_slugs(cycle)
+    skill_slugs, area_slugs = addressed_slugs()
+    skills = development_figures.skills_by_slug(cycle.framework_id, list(planned))
+    found = [
+        PlannedGap(skill=skills[slug], plans=plans)
+        for slug, plans in planned.items()
+        if slug in skills and slug not in skill_slugs and skills[slug].area.slug not in area_slugs
+    ]
+    return sorted(found, key=lambda item: (-item.plans, item.skill.name))

@@ -63,6 +63,7 @@ def unaddressed(request: HttpRequest) -> HttpResponse:
         {
             "cycle": cycle,
             "gaps": [(item, item.mean_gap.value * item.people) for item in found],
+            "planned": selectors.planned_but_unsupported(cycle) if cycle else [],
             "can_edit": roles.is_head_of_digital(request.user),
         },
     )

@@ -3,6 +3,7 @@ from django.core.management import CommandError, call_command
 
 from assessments.models import Assessment, Cycle, Rating
 from capability.models import Framework, Skill
+from development.models import DevelopmentPlan, LearningResource, PlanAction
 from okrs.models import CheckIn, KeyResult, Objective
 from people.models import Directorate, StaffProfile, Team, User
 from roadmap.models import Initiative, Milestone
@@ -22,6 +23,9 @@ SEEDED = [
     CheckIn,
     Initiative,
     Milestone,
+    LearningResource,
+    DevelopmentPlan,
+    PlanAction,
 ]
 
 
@@ -40,6 +44,11 @@ def test_seed_demo_builds_the_demo_organisation():
     assert staff.line_manager.user.email == "manager@example.org"
     assert staff.team.directorate != other.team.directorate
     assert User.objects.get(email="admin@example.org").is_superuser
+    plans = DevelopmentPlan.objects.all()
+    assert {plan.status for plan in plans} == {"agreed", "submitted"}
+    assert plans.get(status="agreed").assessment.person == staff
+    assert plans.get(status="submitted").assessment.person.line_manager == staff.line_manager
+    assert LearningResource.objects.filter(mandatory=True).exists()
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import Assessment, Cycle
 from capability.models import Framework
+from development.models import DevelopmentPlan, LearningResource, MandatoryLearning
 from okrs.models import KeyResult, Objective
 from outbox.models import Email
 from people.models import PeopleImport, StaffProfile, User
@@ -46,6 +47,8 @@ def someone_elses_ids() -> dict[str, object]:
     objective = Objective.objects.order_by("pk").first()
     initiative = Initiative.objects.order_by("pk").first()
     report = Report.objects.create(cycle=Cycle.objects.closed().get(), requested_by=None)
+    plan = DevelopmentPlan.objects.get(assessment__person=staff)
+    focus = plan.focus.order_by("pk").first()
     return {
         "skill_id": framework.skills.order_by("pk").first().pk,
         "framework_id": framework.pk,
@@ -67,6 +70,12 @@ def someone_elses_ids() -> dict[str, object]:
             key="invitation:0:0", kind="invitation", to="staff@example.org", subject="S", body=""
         ).pk,
         "person_id": staff.pk,
+        "plan_id": plan.pk,
+        "focus_id": focus.pk,
+        "action_id": focus.actions.order_by("pk").first().pk,
+        # Not mandatory for anyone, so not other@'s to mark done either.
+        "resource_id": LearningResource.objects.filter(mandatory=False).order_by("pk").first().pk,
+        "assignment_id": MandatoryLearning.objects.order_by("pk").first().pk,
         "model": "capability.framework",
         "object_id": framework.pk,
         "uidb64": "MQ",

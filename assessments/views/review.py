@@ -47,9 +47,9 @@ def team(request: HttpRequest) -> HttpResponse:
 
 def _ratings(assessment: Assessment) -> list[Rating]:
     return list(
-        assessment.ratings.select_related("skill__area", "level", "agreed_level").order_by(
-            "skill__area__order", "skill__area__name", "skill__order", "skill__name"
-        )
+        assessment.ratings.select_related(
+            "skill__area", "level", "agreed_level", "proposed_level"
+        ).order_by("skill__area__order", "skill__area__name", "skill__order", "skill__name")
     )
 
 
@@ -65,7 +65,7 @@ def _posted_review_revision(request: HttpRequest, assessment: Assessment) -> int
 def _stale_review_errors(form: ReviewForm, saved: dict[int, Rating], differing: set[int]) -> None:
     for skill_id in differing:
         rating = saved[skill_id]
-        agreed = rating.agreed_level
+        agreed = rating.manager_level
         if agreed is not None and agreed.pk != form.cleaned_data.get(f"agreed_{skill_id}"):
             message = (
                 f"{rating.skill.name} was reviewed since you opened this page: the saved level "
@@ -77,6 +77,15 @@ def _stale_review_errors(form: ReviewForm, saved: dict[int, Rating], differing: 
                 "Check the saved comment and save again"
             )
         form.add_error(f"agreed_{skill_id}", message)
+
+
+def _replies_seen(request: HttpRequest) -> set[int]:
+    """The skills whose reply the posted page showed (anything else posted is ignored)."""
+    return {
+        int(value)
+        for value in request.POST.getlist("replies_seen")
+        if value.isascii() and value.isdigit() and len(value) <= 18
+    }
 
 
 def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
@@ -95,6 +104,7 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
                     reviewer=request.user,
                     decisions=form.decisions(),
                     based_on_review_revision=form.cleaned_data["review_revision"],
+                    replies_seen=_replies_seen(request),
                 )
             except services.StaleReviewError as stale:
                 # Show what was saved meanwhile, and render the page from it: saving again

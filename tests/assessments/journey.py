@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.test import TestCase
 
 from assessments import services
-from assessments.models import Assessment, Cycle
+from assessments.models import Assessment, Cycle, LevelReview
 from capability.models import Framework, Level, Skill
 from people.models import StaffProfile
 
@@ -47,3 +47,15 @@ def submitted(cycle: Cycle, person: StaffProfile, number: int = 2) -> Assessment
     answer_all(assessment, number)
     with committed():
         return services.assessment_submit(assessment=assessment)
+
+
+def accept_proposals(assessment: Assessment) -> Assessment:
+    """The person accepts every level their reviewer proposed (they become the levels used)."""
+    proposed = assessment.ratings.filter(review_state=LevelReview.PROPOSED)
+    responses = {rating.skill_id: services.Response(accept=True) for rating in proposed}
+    if not responses:
+        return assessment
+    with committed():
+        return services.review_respond(
+            assessment=assessment, user=assessment.person.user, responses=responses
+        )

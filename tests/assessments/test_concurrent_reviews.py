@@ -65,11 +65,11 @@ def review_post(framework, revision: str, data: tuple[int, str], security: tuple
 def saved_review(assessment: Assessment) -> dict[str, tuple[int | None, str]]:
     return {
         rating.skill.slug: (
-            rating.agreed_level.number if rating.agreed_level else None,
+            rating.manager_level.number if rating.manager_level else None,
             rating.manager_comment,
         )
         for rating in Rating.objects.filter(assessment=assessment).select_related(
-            "skill", "agreed_level"
+            "skill", "agreed_level", "proposed_level"
         )
     }
 

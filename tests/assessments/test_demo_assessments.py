@@ -44,7 +44,13 @@ def test_staff_has_a_draft_in_the_open_cycle(demo):
 def test_reviewed_assessments_have_agreed_levels_and_nobody_reviewed_themselves(demo):
     reviewed = Assessment.objects.filter(status=Assessment.Status.REVIEWED)
     assert reviewed.exists()
-    assert not Rating.objects.filter(assessment__in=reviewed, agreed_level__isnull=True).exists()
+    # Every rating has the reviewer's level: agreed, or (this quarter) proposed and waiting.
+    assert not Rating.objects.filter(
+        assessment__in=reviewed, agreed_level__isnull=True, proposed_level__isnull=True
+    ).exists()
+    proposed = Rating.objects.filter(assessment__in=reviewed, review_state="proposed")
+    assert proposed.exists()
+    assert set(proposed.values_list("assessment__cycle__state", flat=True)) == {"open"}
     assert not any(a.reviewed_by_id == a.person.user_id for a in reviewed)
 
 

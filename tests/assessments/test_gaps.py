@@ -14,7 +14,7 @@ from capability.models import Framework, Skill, Tier
 from insights import gaps, publishing
 from insights.gaps import Filters
 from people.models import StaffProfile, Team, User
-from tests.assessments.journey import submitted
+from tests.assessments.journey import accept_proposals, submitted
 from tests.factories import StaffProfileFactory, TeamFactory, framework_with_skills
 from tests.figures import publish
 
@@ -523,10 +523,13 @@ def test_a_managers_review_is_published_by_the_worker(cycle, team, manager, no_s
         reviewer=manager.user,
         decisions={
             skill(cycle.framework).pk: services.Decision(
-                agreed_level=cycle.framework.levels.get(number=2), comment=""
+                agreed_level=cycle.framework.levels.get(number=2), comment="Yes, 2"
             )
         },
     )
+    assert figure_for(cycle).mean_gap.value == 2  # proposed: the self-assessed level is used
+
+    accept_proposals(assessment)
 
     assert figure_for(cycle).mean_gap.value == 0
 

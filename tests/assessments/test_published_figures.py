@@ -15,7 +15,7 @@ from insights import gaps, publishing
 from insights.gaps import Filters
 from insights.models import Contribution, PublishedFigure
 from people.models import StaffProfile
-from tests.assessments.journey import DATA_SKILL, SECURITY_SKILL, submitted
+from tests.assessments.journey import DATA_SKILL, SECURITY_SKILL, accept_proposals, submitted
 from tests.assessments.test_gaps import many_people
 from tests.factories import TeamFactory
 
@@ -45,6 +45,7 @@ def review(assessment: Assessment, reviewer, number: int) -> None:
             for slug in (DATA_SKILL, SECURITY_SKILL)
         },
     )
+    accept_proposals(assessment)  # the levels proposed are used once the person accepts
 
 
 @pytest.fixture

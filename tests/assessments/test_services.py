@@ -8,6 +8,7 @@ from assessments.models import Assessment, Cycle, Rating
 from tests.assessments.journey import (
     DATA_SKILL,
     SECURITY_SKILL,
+    accept_proposals,
     answer_all,
     committed,
     level,
@@ -208,11 +209,14 @@ def test_reviewing_records_agreed_levels_and_tells_the_person(
     assert assessment.status == Assessment.Status.REVIEWED
     assert assessment.reviewed_by == manager.user
     rating = Rating.objects.get(skill=data)
-    assert (rating.level.number, rating.agreed_level.number, rating.manager_comment) == (
+    assert (rating.level.number, rating.proposed_level.number, rating.manager_comment) == (
         2,
         1,
         "Not yet",
     )
+    assert rating.review_state == "proposed"
+    assert rating.agreed_level is None  # proposed, not agreed, until Alice answers
+    assert Rating.objects.exclude(skill=data).get().review_state == "agreed"
     assert [message.to for message in mail.outbox] == [["alice@example.org"]]
 
 
@@ -316,6 +320,8 @@ def test_each_write_that_changes_ratings_is_seen_by_the_next_gap_engine_read(
         services.assessment_review(
             assessment=assessment, reviewer=manager.user, decisions=decisions
         )
+    assert mean_gap() == 2  # proposed: Alice's own levels are used until she answers
+    accept_proposals(assessment)
     assert mean_gap() == 0
     decisions[skill(framework, DATA_SKILL).pk] = services.Decision(
         agreed_level=level(framework, 1), comment="On reflection, 1"
@@ -324,4 +330,6 @@ def test_each_write_that_changes_ratings_is_seen_by_the_next_gap_engine_read(
         services.assessment_review(
             assessment=assessment, reviewer=manager.user, decisions=decisions
         )
+    assert mean_gap() == 1  # a new proposal for Data: her own 0 is used again until she answers
+    accept_proposals(assessment)
     assert mean_gap() == 0.5

@@ -151,16 +151,43 @@ def test_a_managers_review_and_the_persons_results_are_accessible(page, alice, m
     page.get_by_label("Comment on All staff skill 0").fill("Let's plan some training together")
     page.get_by_role("button", name="Save review").click()
     assert "Your review of Alice Adams has been saved" in page.locator("main").inner_text()
-    assert "Reviewed" in page.locator("main").inner_text()
+    assert "Proposed: waiting for Alice" in page.locator("main").inner_text()
     assert_accessible(page)
 
+    # The dialogue: Alice sees the proposal, replies; Mary reads the reply and confirms.
     page.context.clear_cookies()
     sign_in(page, "alice@example.org")
     page.goto("/assessments/results/")
     assert "Let's plan some training together" in page.locator("main").inner_text()
+    assert "Your reviewer proposes 1 Awareness" in page.locator("main").inner_text()
     assert_accessible(page)
+    page.get_by_role("link", name="Accept or reply to the proposed level").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Answer your reviewer"
+    assert_accessible(page)
+    page.get_by_role("button", name="Send your answer").click()
+    assert "Choose whether you accept" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Reply to your reviewer").check()
+    page.get_by_label("Your reply about All staff skill 0").fill("I ran the records audit alone")
+    page.get_by_role("button", name="Send your answer").click()
+    assert "Your answer has been sent to your reviewer" in page.locator("main").inner_text()
+    assert "you replied and they will confirm or change it" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(page, "mary@example.org")
+    page.goto("/assessments/team/")
+    assert "Replied: confirm or change 1 level" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Read the reply Alice Adams's self-assessment").click()
+    assert "I ran the records audit alone" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_label("2 Working (their own level)").first.check()
+    page.get_by_role("button", name="Save review").click()
+    assert "Reviewed" in page.locator("main").inner_text()
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.REVIEWED
+    rating = assessment.ratings.get(skill__slug="all-staff-skill-0")
+    assert (rating.review_state, rating.agreed_level.number) == ("changed", 2)
 
 
 def test_the_cycle_pages_are_accessible(page, head, alice, open_cycle):

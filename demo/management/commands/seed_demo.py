@@ -7,6 +7,7 @@ from django.db import transaction
 
 from demo.assessments import seed_assessments
 from demo.capability import seed_framework
+from demo.development import seed_development
 from demo.okrs_roadmap import seed_okrs_roadmap
 from demo.people import DEMO_PASSWORD, seed_people
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             # The dashboards and computed key results read the published figures.
             call_command("rebuild_figures", stdout=StringIO())
             seed_okrs_roadmap()
+            seed_development()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for email, who in SIGN_INS:
             self.stdout.write(f"  {email:<22} {who}")
