@@ -22,11 +22,14 @@ def organisation(transactional_db):
     framework = framework_with_skills()
     cycle = make_cycle(framework)
     revenues = TeamFactory(name="Revenues", directorate__name="Resources")
-    crowd(cycle, revenues, [0, 1, 1, 2, 4, 3])
-    crowd(cycle, TeamFactory(name="Parks", directorate__name="Place"), [0, 2])
+    # With line managers of their own: the head of digital does not review (and see) them.
+    lead = StaffProfileFactory()
+    crowd(cycle, revenues, [0, 1, 1, 2, 4, 3], line_manager=lead)
+    crowd(cycle, TeamFactory(name="Parks", directorate__name="Place"), [0, 2], line_manager=lead)
     # Without a third directorate, everyone minus Resources would be Place's two people, and
     # Resources would be hidden too.
-    crowd(cycle, TeamFactory(name="Payroll", directorate__name="Finance"), [1, 1, 2, 2, 2])
+    payroll = TeamFactory(name="Payroll", directorate__name="Finance")
+    crowd(cycle, payroll, [1, 1, 2, 2, 2], line_manager=lead)
     manager = StaffProfileFactory(
         user__email="mary@example.org", user__full_name="Mary Manager", team=revenues
     )
