@@ -21,17 +21,12 @@ from django.utils.safestring import SafeString, mark_safe
 from capability.models import Tier
 from common import exports
 from common.exports import FileFormat, Number, Value
-from insights import gaps
+from insights import gaps, heat
 from insights.gaps import Figure
 
-# Mean gap (levels) at or above which a heatmap cell takes each colour band.
-HEAT_BANDS = [(1.5, 4), (1.0, 3), (0.5, 2), (0.25, 1)]
+# The bands are the PDF's too (insights.heat): one measure, one key, web and print.
 HEAT_LEGEND = [
-    ("app-heat--0", "under 0.25 levels"),
-    ("app-heat--1", "0.25 to 0.49 levels"),
-    ("app-heat--2", "0.5 to 0.99 levels"),
-    ("app-heat--3", "1 to 1.49 levels"),
-    ("app-heat--4", "1.5 levels or more"),
+    *((f"app-heat--{band}", label) for band, label in heat.BAND_LABELS),
     ("app-heat--suppressed", "too few responses to show"),
 ]
 
@@ -112,12 +107,8 @@ class Table:
 
 
 def heat_class(mean_gap: Figure) -> str:
-    if mean_gap.suppressed:
-        return "app-heat app-heat--suppressed"
-    if mean_gap.value is None:
-        return ""
-    band = next((band for low, band in HEAT_BANDS if mean_gap.value >= low), 0)
-    return f"app-heat app-heat--{band}"
+    band = heat.heat_band(mean_gap)
+    return f"app-heat app-heat--{band}" if band else ""
 
 
 def number_cell(text: str, value: Number | None) -> Cell:
