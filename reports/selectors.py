@@ -196,6 +196,11 @@ def paragraphs(text: str) -> list[str]:
     ]
 
 
+def drafted_key_messages(report: Report) -> list[str]:
+    """The key messages drafted from the report's stored figures ([] before its first build)."""
+    return list(report.record.get("key_messages", [])) if report.record else []
+
+
 def report_content(*, report: Report, progress: Progress | None = None) -> dict[str, Any]:
     """Everything the PDF shows: the stored record of the quarter (taken now if it has none
     that is still its quarter's, reports.record) and what the head of digital wrote."""

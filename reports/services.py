@@ -459,3 +459,37 @@ def report_downloaded(*, report: Report, user: User) -> None:
         if report.built_at
         else {"file": ["", report.download_name]},
     )
+
+
+def reports_out_of_date() -> list[Report]:
+    """Ready reports of closed cycles that are no longer the record of their quarter."""
+    candidates = Report.objects.filter(
+        status=Report.Status.READY, cycle__state="closed", record__isnull=False
+    ).select_related("cycle", "directorate")
+    return [report for report in candidates if report.is_out_of_date]
+
+
+def report_write(
+    *, report: Report, by: User, key_messages: str, commentary: str, decisions_sought: str
+) -> Report:
+    """Save what the head of digital wrote for the report, and build it again with it (its
+    record of the quarter is kept: the figures do not change)."""
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        current.key_messages = key_messages
+        current.commentary = commentary
+        current.decisions_sought = decisions_sought
+        current.written_by = by
+        current.written_at = timezone.now()
+        current.save(
+            update_fields=[
+                "key_messages",
+                "commentary",
+                "decisions_sought",
+                "written_by",
+                "written_at",
+            ]
+        )
+        return report_request(
+            cycle=current.cycle, directorate=current.directorate, requested_by=by, regenerate=True
+        )
