@@ -18,7 +18,7 @@ BAND_LABELS = [
 
 
 def heat_band(mean_gap: Figure) -> str:
-    """"0" to "4" (larger gaps darker), "suppressed" for a hidden figure, "" for none."""
+    """ "0" to "4" (larger gaps darker), "suppressed" for a hidden figure, "" for none."""
     if mean_gap.suppressed:
         return "suppressed"
     if mean_gap.value is None:

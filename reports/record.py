@@ -91,6 +91,16 @@ def plain_headline(figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def plain_same_point(same_point: timeline.SamePoint | None) -> dict[str, Any] | None:
+    if same_point is None:
+        return None
+    return {
+        "days": same_point.days,
+        "completion": plain_figure(same_point.completion),
+        "change": plain_figure(same_point.change),
+    }
+
+
 def _date_text(day: date | datetime | None) -> str:
     if day is None:
         return ""
@@ -423,13 +433,15 @@ def take_record(
         pages = []
         if organisation:
             for row in heat_rows:
+                within = gaps.Filters(directorate_id=row.directorate_id)
                 pages.append(
                     {
                         "name": row.label,
                         **scope_figures(
-                            cycle=cycle,
-                            filters=gaps.Filters(directorate_id=row.directorate_id),
-                            areas=list(row.areas.values()),
+                            cycle=cycle, filters=within, areas=list(row.areas.values())
+                        ),
+                        "same_point": plain_same_point(
+                            timeline.completion_at_same_point(cycle=cycle, filters=within, now=now)
                         ),
                     }
                 )
@@ -460,13 +472,7 @@ def take_record(
         "suppressed_text": gaps.suppressed_text(),
         "comparison": {
             "previous": headline["previous_cycle"].name if headline["previous_cycle"] else None,
-            "same_point": {
-                "days": same_point.days,
-                "completion": plain_figure(same_point.completion),
-                "change": plain_figure(same_point.change),
-            }
-            if same_point
-            else None,
+            "same_point": plain_same_point(same_point),
         },
         "summary": summary,
         "movements": [plain_skill(item) for item in movements(skills)[:MOVEMENTS]],

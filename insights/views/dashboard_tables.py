@@ -212,7 +212,9 @@ def query_string(request: HttpRequest, **changes: Any) -> str:
     return f"?{query.urlencode()}" if query else ""
 
 
-def headline_table(figures: dict[str, Any]) -> Table:
+def headline_table(figures: dict[str, Any], same_point: Any = None) -> Table:
+    """The headline figures; while a cycle is open, `same_point` (insights.timeline.SamePoint)
+    gives completion's change since the same point of the previous cycle."""
     table = Table(
         "headline",
         "Headline figures",
@@ -225,11 +227,15 @@ def headline_table(figures: dict[str, Any]) -> Table:
         ("Ratings at or above target", "share_at_target", 0, "%", " percentage points", percent),
         ("Mean gap (levels)", "mean_gap", 2, "", "", "levels"),
     ):
+        change = figures[f"change_{key}"]
+        if key == "completion" and same_point is not None:
+            label = f"Completion (change since the same point of {same_point.previous.name})"
+            change = same_point.change
         table.rows.append(
             [
                 Cell(label, header=True, export=(label, unit)),
                 figure_cell(figures[key], places, suffix),
-                change_cell(figures[f"change_{key}"], places, change_suffix),
+                change_cell(change, places, change_suffix),
             ]
         )
     table.rows.append(
@@ -352,5 +358,22 @@ def skill_figures_table(
                 gap_cell(item.mean_gap),
                 change_cell(item.change_mean_gap, 2),
             ]
+        )
+    return table
+
+
+def trend_table(
+    name: str, caption: str, heading: str, cycles: list[str], lines: list[Any]
+) -> Table:
+    """One row per line of a trend (insights.timeline.TrendLine), a column per cycle."""
+    table = Table(
+        name,
+        caption,
+        [heading, *cycles],
+        export_head=[heading, *(f"{cycle} (%)" for cycle in cycles)],
+    )
+    for line in lines:
+        table.rows.append(
+            [Cell(line.name, header=True), *(figure_cell(value, 0, "%") for value in line.values)]
         )
     return table

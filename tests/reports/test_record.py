@@ -286,3 +286,17 @@ def test_an_open_cycles_completion_compares_with_the_same_point_of_the_previous_
     page = client_for(head).get(reverse("insights:organisation_dashboard")).content.decode()
     assert "Interim" in page
     assert "+50 percentage points" in page
+
+
+def test_the_trends_page_shows_each_area_and_tier_over_the_cycles(organisation, head, client_for):
+    page = client_for(head).get(reverse("insights:organisation_trends")).content.decode()
+
+    assert "(open: interim figures)" in page
+    assert "<svg" in page and "Share of ratings at or above target by tier" in page
+    row = re.search(r">All staff</th>(.*?)</tr>", page, re.S)
+    assert row and re.findall(r">(\d+%)<", row.group(1)) == ["43%", "93%"]
+
+
+def test_staff_and_line_managers_cannot_see_the_trends(alice, manager, client_for):
+    for person in (alice, manager):
+        assert client_for(person).get(reverse("insights:organisation_trends")).status_code == 403
