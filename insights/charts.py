@@ -136,7 +136,8 @@ def line_chart(
 ) -> SafeString:
     """Lines over the x labels (cycles), 0 to `maximum` on the y axis, with a key below. A gap
     in a line where a point has no figure (suppressed or not assessed)."""
-    left, right, top = font_size * 3, font_size * 2, font_size
+    # Room for the y axis labels (100%) on the left, and for half a cycle's name either side.
+    left, right, top = font_size * 5, font_size * 3, font_size
     plot_width = width - left - right
     step = plot_width / max(len(x_labels) - 1, 1)
     key_rows = len(lines)
@@ -173,7 +174,7 @@ def line_chart(
             format_html(
                 '<text x="{}" y="{}" text-anchor="middle" font-size="{}" fill="{}">{}</text>',
                 x_of(index),
-                axis_bottom + font_size + 2,
+                axis_bottom + font_size + 4,
                 font_size,
                 TEXT,
                 label,

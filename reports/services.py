@@ -117,11 +117,34 @@ def _requeue(report: Report, *, requested_by: User | None) -> None:
     report.save()
 
 
+# Builds running in a thread of the web process (REPORTS_BUILD_IN_A_THREAD), for tests to join.
+background_builds: list[threading.Thread] = []
+
+
+def _build_in_a_thread(report_id: int) -> None:
+    """Run the task here, in a thread: the request that asked returns at once and the report's
+    page shows progress, as with a worker. Only where tasks run eagerly (make run)."""
+    from reports.tasks import build_report
+
+    def run() -> None:
+        try:
+            build_report.apply(args=[report_id])
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=run, name=f"report-{report_id}-build", daemon=True)
+    background_builds[:] = [item for item in background_builds if item.is_alive()] + [thread]
+    thread.start()
+
+
 def _enqueue(report_id: int) -> None:
     """Hand the build to Celery. Never raises: with the broker down the report stays queued and
     beat's recovery hands it over again once the broker is back."""
     from reports.tasks import build_report
 
+    if settings.REPORTS_BUILD_IN_A_THREAD and build_report.app.conf.task_always_eager:
+        _build_in_a_thread(report_id)
+        return
     try:
         build_report.delay(report_id)
     except Exception:  # noqa: BLE001 - the broker is down; beat will hand it over again

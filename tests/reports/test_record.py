@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -300,3 +302,36 @@ def test_the_trends_page_shows_each_area_and_tier_over_the_cycles(organisation, 
 def test_staff_and_line_managers_cannot_see_the_trends(alice, manager, client_for):
     for person in (alice, manager):
         assert client_for(person).get(reverse("insights:organisation_trends")).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_eager_tasks_asking_for_a_report_returns_at_once_and_it_is_built_behind(
+    settings, leader, client_for
+):
+    from tests.reports.conftest import build_organisation
+
+    cycle = build_organisation()
+    settings.REPORTS_BUILD_IN_A_THREAD = True
+    started = threading.Event()
+    release = threading.Event()
+    real_build = services.report_build
+
+    def slow_build(**kwargs):
+        started.set()
+        release.wait(10)
+        return real_build(**kwargs)
+
+    client = client_for(leader)
+    with mock.patch.object(services, "report_build", slow_build):
+        response = client.post(
+            reverse("reports:list"), {"cycle": cycle.pk, "scope": "organisation"}
+        )
+        assert response.status_code == 302  # returned while the build waits
+        assert started.wait(10)
+        page = client.get(response.url).content.decode()
+        assert "Waiting for a worker" in page or "Building the report" in page
+        release.set()
+        for thread in list(services.background_builds):
+            thread.join(30)
+
+    assert Report.objects.get(cycle=cycle).is_ready
