@@ -335,3 +335,16 @@ def test_with_eager_tasks_asking_for_a_report_returns_at_once_and_it_is_built_be
             thread.join(30)
 
     assert Report.objects.get(cycle=cycle).is_ready
+
+
+def test_the_heatmap_shows_the_same_measure_on_the_dashboard_and_in_the_pdf(
+    organisation_report, head, client_for
+):
+    dashboard = client_for(head).get(reverse("insights:organisation_dashboard")).content.decode()
+    row = re.search(r">Communities</a></th>(.*?)</tr>", dashboard, re.S)
+    cells = re.findall(r"app-heat--\d\">([^<]+)<", row.group(1))
+    assert cells == ["0.17", "0.17"]  # mean gap in levels
+
+    text = pdf_text(built(organisation_report))
+    assert "Mean gap in levels by directorate and capability area" in text
+    assert f"Communities 6 {' '.join(cells)}" in text
