@@ -92,6 +92,12 @@ class ReportWritingForm(GovukForm):
         error_messages={"max_length": f"Decisions sought must be {MAX_TEXT} characters or fewer"},
     )
 
+    final = forms.BooleanField(
+        label="This is the final version for leadership",
+        help_text="The report then says it is final, with your name. You can change it later.",
+        required=False,
+    )
+
     def clean_key_messages(self) -> str:
         return _plain_text(self.cleaned_data["key_messages"], "Key messages")
 

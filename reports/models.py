@@ -98,6 +98,16 @@ class Report(models.Model):
         related_name="+",
     )
     written_at = models.DateTimeField(null=True, blank=True)
+    # The head of digital marked the text final for leadership (cleared when the record of the
+    # quarter is taken again, since the figures it speaks to may have changed).
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -186,6 +196,10 @@ class Report(models.Model):
     def has_previous_version(self) -> bool:
         """A rebuild is under way or failed, and the last good file is still stored."""
         return not self.is_ready and bool(self.file) and self.built_at is not None
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.finalised_at is not None
 
     @property
     def record_is_final(self) -> bool:

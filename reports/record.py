@@ -495,11 +495,17 @@ def report_record(
         return revive(report.record)
     record = take_record(report=report, progress=progress)
     cycle = report.cycle
+    changes: dict[str, Any] = {}
+    if report.record is not None and not report.record_interim and report.finalised_at:
+        # The figures the final text spoke to have been taken again: it is a draft once more.
+        changes = {"finalised_at": None, "finalised_by": None}
+        report.finalised_at = report.finalised_by = None
     Report.objects.filter(pk=report.pk).update(
         record=record,
         record_taken_at=timezone.now(),
         record_interim=record["interim"],
         record_cycle_closed_at=None if record["interim"] else cycle.closed_at,
+        **changes,
     )
     report.record = record
     report.record_interim = record["interim"]

@@ -260,4 +260,6 @@ def report_content(*, report: Report, progress: Progress | None = None) -> dict[
         "decisions_sought": paragraphs(report.decisions_sought),
         "written_by": report.written_by if written or report.commentary else None,
         "written_at": report.written_at,
+        "finalised_by": report.finalised_by if report.is_finalised else None,
+        "finalised_at": report.finalised_at,
     }

@@ -493,10 +493,17 @@ def reports_out_of_date() -> list[Report]:
 
 
 def report_write(
-    *, report: Report, by: User, key_messages: str, commentary: str, decisions_sought: str
+    *,
+    report: Report,
+    by: User,
+    key_messages: str,
+    commentary: str,
+    decisions_sought: str,
+    final: bool = False,
 ) -> Report:
-    """Save what the head of digital wrote for the report, and build it again with it (its
-    record of the quarter is kept: the figures do not change)."""
+    """Save what the head of digital wrote for the report (marked final for leadership, or a
+    draft), and build it again with it (its record of the quarter is kept: the figures do not
+    change)."""
     with transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
         current.key_messages = key_messages
@@ -504,6 +511,8 @@ def report_write(
         current.decisions_sought = decisions_sought
         current.written_by = by
         current.written_at = timezone.now()
+        current.finalised_at = current.written_at if final else None
+        current.finalised_by = by if final else None
         current.save(
             update_fields=[
                 "key_messages",
@@ -511,6 +520,8 @@ def report_write(
                 "decisions_sought",
                 "written_by",
                 "written_at",
+                "finalised_at",
+                "finalised_by",
             ]
         )
         return report_request(

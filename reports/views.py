@@ -91,6 +91,7 @@ def report_write(request: HttpRequest, report_id: int) -> HttpResponse:
         "key_messages": report.key_messages or "\n\n".join(drafted),
         "commentary": report.commentary,
         "decisions_sought": report.decisions_sought,
+        "final": report.is_finalised,
     }
     form = ReportWritingForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -103,6 +104,7 @@ def report_write(request: HttpRequest, report_id: int) -> HttpResponse:
             key_messages=key_messages,
             commentary=form.cleaned_data["commentary"],
             decisions_sought=form.cleaned_data["decisions_sought"],
+            final=form.cleaned_data["final"],
         )
         messages.success(
             request, "Your text has been saved. The report is being built again with it."

@@ -348,3 +348,21 @@ def test_the_heatmap_shows_the_same_measure_on_the_dashboard_and_in_the_pdf(
     text = pdf_text(built(organisation_report))
     assert "Mean gap in levels by directorate and capability area" in text
     assert f"Communities 6 {' '.join(cells)}" in text
+
+
+def test_a_report_marked_final_says_who_approved_it(
+    organisation_report, head, client_for, django_capture_on_commit_callbacks
+):
+    assert "Draft: not yet marked final" in pdf_text(built(organisation_report))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(head).post(
+            reverse("reports:write", args=[organisation_report.pk]),
+            {"key_messages": "", "commentary": "Ready.", "decisions_sought": "", "final": "on"},
+        )
+
+    report = Report.objects.get(pk=organisation_report.pk)
+    assert report.is_finalised and report.finalised_by == head
+    text = pdf_text(report).replace("\n", " ")
+    assert f"Final, approved by Harriet Head on {report.finalised_at:%-d %B %Y}" in text
+    assert "Drafted by the service from the figures" in text  # the key messages were kept
