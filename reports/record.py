@@ -299,7 +299,7 @@ def trends_section(*, cycle: Cycle, filters: gaps.Filters) -> dict[str, Any]:
 
 
 def _levels(count: int) -> str:
-    return f"{count} level" if count == 1 else f"{count} levels"
+    return f"{count:,} level" if count == 1 else f"{count:,} levels"
 
 
 def _points(figure: gaps.Figure) -> str:
@@ -321,7 +321,7 @@ def draft_key_messages(record: dict[str, Any]) -> list[str]:
         text = f"Nobody in {scope} was asked to take part in {cycle}."
     else:
         text = (
-            f"Completion: {headline['submitted']} of {headline['people']} people "
+            f"Completion: {headline['submitted']:,} of {headline['people']:,} people "
             f"({completion.display(0, '%')}) have submitted their self-assessment"
         )
         if same_point and same_point["completion"].available:
@@ -345,7 +345,7 @@ def draft_key_messages(record: dict[str, Any]) -> list[str]:
     if ranked:
         listed = "; ".join(
             f"{item['skill']['name']} for {tier.lower()} ({_levels(weight)} short in all, "
-            f"across {item['people']} people)"
+            f"across {item['people']:,} people)"
             for weight, tier, item in ranked[:KEY_GAPS]
         )
         messages.append(f"Largest gaps by tier, weighted by headcount: {listed}.")

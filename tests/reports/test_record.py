@@ -366,3 +366,11 @@ def test_a_report_marked_final_says_who_approved_it(
     text = pdf_text(report).replace("\n", " ")
     assert f"Final, approved by Harriet Head on {report.finalised_at:%-d %B %Y}" in text
     assert "Drafted by the service from the figures" in text  # the key messages were kept
+
+
+def test_a_change_that_rounds_to_nothing_is_plus_zero_on_every_page_and_download():
+    change = gaps.Figure(value=-0.3, people=10, suppressed=False)
+
+    assert change.display_change(0, " points") == "+0 points"
+    assert str(change.rounded(0)) == "0"
+    assert gaps.Figure(value=-0.004, people=10, suppressed=False).display_change(2) == "+0.00"
