@@ -207,7 +207,7 @@ class Report(models.Model):
         cycle has not been reopened since."""
         cycle = self.cycle
         return (
-            self.record is not None
+            self.record_taken_at is not None
             and not self.record_interim
             and cycle.is_closed
             and self.record_cycle_closed_at == cycle.closed_at
@@ -218,7 +218,7 @@ class Report(models.Model):
         """The stored file is no longer a record of its quarter: it was built while the cycle
         was open (interim) and the cycle has closed since, or the cycle was reopened after it
         was built."""
-        if self.record is None or not self.built_at:
+        if self.record_taken_at is None or not self.built_at:
             return False
         if self.record_interim:
             return self.cycle.is_closed

@@ -496,18 +496,19 @@ def report_record(
     record = take_record(report=report, progress=progress)
     cycle = report.cycle
     changes: dict[str, Any] = {}
-    if report.record is not None and not report.record_interim and report.finalised_at:
+    if report.record_taken_at and not report.record_interim and report.finalised_at:
         # The figures the final text spoke to have been taken again: it is a draft once more.
         changes = {"finalised_at": None, "finalised_by": None}
         report.finalised_at = report.finalised_by = None
     Report.objects.filter(pk=report.pk).update(
         record=record,
-        record_taken_at=timezone.now(),
+        record_taken_at=timezone.now(),  # the record's own "taken_at" says the same
         record_interim=record["interim"],
         record_cycle_closed_at=None if record["interim"] else cycle.closed_at,
         **changes,
     )
     report.record = record
+    report.record_taken_at = timezone.now()
     report.record_interim = record["interim"]
     report.record_cycle_closed_at = None if record["interim"] else cycle.closed_at
     return revive(record)

@@ -37,7 +37,8 @@ CHART_LABEL_CHARACTERS = 50  # Liberation Sans at 11px: about 50 characters in 3
 def reports_for(user: User) -> QuerySet[Report]:
     if not roles.can_see_organisation(user):
         return Report.objects.none()
-    return Report.objects.select_related("cycle", "directorate", "requested_by")
+    # The stored record is large and read only by a build and the writing page.
+    return Report.objects.select_related("cycle", "directorate", "requested_by").defer("record")
 
 
 def report_for_user(*, user: User, report_id: int) -> Report:

@@ -486,9 +486,13 @@ def report_downloaded(*, report: Report, user: User) -> None:
 
 def reports_out_of_date() -> list[Report]:
     """Ready reports of closed cycles that are no longer the record of their quarter."""
-    candidates = Report.objects.filter(
-        status=Report.Status.READY, cycle__state="closed", record__isnull=False
-    ).select_related("cycle", "directorate")
+    candidates = (
+        Report.objects.filter(
+            status=Report.Status.READY, cycle__state="closed", record_taken_at__isnull=False
+        )
+        .select_related("cycle", "directorate")
+        .defer("record")
+    )
     return [report for report in candidates if report.is_out_of_date]
 
 
