@@ -192,15 +192,17 @@ def heatmap(*, cycle: Cycle, by: str, filters: gaps.Filters) -> tuple[dict[str, 
     return plain, rows
 
 
-def okr_section(*, cycle: Cycle, as_at: date) -> dict[str, Any]:
+def okr_section(*, cycle: Cycle, as_at: datetime) -> dict[str, Any]:
     """The objectives of the cycle's own period if there is one (e.g. "2026 Q4"), else of the
-    latest period, each key result as it stood at the record's date: a computed one measured in
-    this cycle, a manual one at its last check-in on or before that date."""
+    latest period up to it (never a later quarter's), each key result as it stood at the
+    record's time: a computed one measured in this cycle, a manual one at its last check-in on
+    or before that day."""
     from okrs import selectors as okr_selectors
     from okrs.models import format_number, progress_percent
 
-    periods = okr_selectors.periods()
-    period = cycle.name if cycle.name in periods else (periods[0] if periods else None)
+    periods = okr_selectors.periods()  # latest first; "2026 Q4" sorts after "2026 Q3"
+    earlier = [period for period in periods if period <= cycle.name]
+    period = cycle.name if cycle.name in periods else (earlier[0] if earlier else None)
     objectives = []
     for item in okr_selectors.objectives_with_progress(period) if period else []:
         key_results = []
@@ -212,7 +214,8 @@ def okr_section(*, cycle: Cycle, as_at: date) -> dict[str, Any]:
                 confidence, label = None, f"Computed ({cycle.name})"
             else:
                 check_in = next(
-                    (done for done in key_result.check_ins.all() if done.date <= as_at), None
+                    (done for done in key_result.check_ins.all() if done.date <= as_at.date()),
+                    None,
                 )
                 value = check_in.value if check_in else key_result.baseline
                 current = format_number(value, key_result.unit)
@@ -448,7 +451,7 @@ def take_record(
         step(50, "Following the trends")
         trends = trends_section(cycle=cycle, filters=filters)
         step(55, "Collecting OKRs and the roadmap")
-        okrs = okr_section(cycle=cycle, as_at=as_at.date())
+        okrs = okr_section(cycle=cycle, as_at=as_at)
         roadmap = roadmap_section(cycle=cycle)
     record = {
         "version": VERSION,

@@ -374,3 +374,12 @@ def test_a_change_that_rounds_to_nothing_is_plus_zero_on_every_page_and_download
     assert change.display_change(0, " points") == "+0 points"
     assert str(change.rounded(0)) == "0"
     assert gaps.Figure(value=-0.004, people=10, suppressed=False).display_change(2) == "+0.00"
+
+
+def test_a_quarters_record_never_shows_a_later_quarters_objectives(first_quarter, head):
+    Objective.objects.create(period="2026 Q2", owner=head, title="A later quarter's objective")
+
+    text = pdf_text(built(Report.objects.create(cycle=first_quarter, requested_by=head)))
+
+    assert "A later quarter's objective" not in text
+    assert "No objectives were set for 2026 Q1 or an earlier quarter." in text
