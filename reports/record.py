@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from insights import gaps, heat, timeline
+from reports import key_messages
 from reports.models import Report
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 VERSION = 1
 MOVEMENTS = 6
 GAPS_PER_TIER = 5
-KEY_GAPS = 3
 UNADDRESSED = 10
 
 
@@ -298,111 +298,6 @@ def trends_section(*, cycle: Cycle, filters: gaps.Filters) -> dict[str, Any]:
     }
 
 
-# --- Key messages, drafted from the figures --------------------------------------------------
-
-
-def _levels(count: int) -> str:
-    return f"{count:,} level" if count == 1 else f"{count:,} levels"
-
-
-def _points(figure: gaps.Figure) -> str:
-    return figure.display_change(0, " points")
-
-
-def draft_key_messages(record: dict[str, Any]) -> list[str]:
-    """What leadership needs on one page, in plain sentences from the record's own figures
-    (revived). The head of digital edits these before the report is finalised."""
-    messages = []
-    headline = record["summary"]["headline"]
-    scope, cycle = record["scope"], record["cycle"]["name"]
-    completion = headline["completion"]
-    same_point = record["comparison"]["same_point"]
-    previous = record["comparison"]["previous"]
-    if completion.suppressed:
-        text = f"Completion in {scope} is not shown, to protect a small group."
-    elif not completion.available:
-        text = f"Nobody in {scope} was asked to take part in {cycle}."
-    else:
-        text = (
-            f"Completion: {headline['submitted']:,} of {headline['people']:,} people "
-            f"({completion.display(0, '%')}) have submitted their self-assessment"
-        )
-        if same_point and same_point["completion"].available:
-            text += (
-                f", against {same_point['completion'].display(0, '%')} at the same point of "
-                f"{previous} ({same_point['days']} days after opening): "
-                f"{_points(same_point['change'])}."
-            )
-        elif previous and headline["change_completion"].available:
-            text += f", {_points(headline['change_completion'])} on {previous}."
-        else:
-            text += "."
-    messages.append(text)
-
-    ranked = [
-        (weight, tier["tier"]["name"], item)
-        for tier in record["summary"]["gaps_by_tier"]
-        for weight, item in zip(tier["weights"], tier["items"], strict=True)
-    ]
-    ranked.sort(key=lambda entry: (-entry[0], entry[2]["skill"]["name"]))
-    if ranked:
-        listed = "; ".join(
-            f"{item['skill']['name']} for {tier.lower()} ({_levels(weight)} short in all, "
-            f"across {item['people']:,} people)"
-            for weight, tier, item in ranked[:KEY_GAPS]
-        )
-        messages.append(f"Largest gaps by tier, weighted by headcount: {listed}.")
-    else:
-        messages.append("No skill gap can be shown by tier.")
-
-    moved = record["movements"]
-    if not previous:
-        messages.append("There is no earlier cycle to compare with.")
-    elif moved:
-        ups = [item for item in moved if item["change_share_at_target"].value > 0][:2]
-        downs = [item for item in moved if item["change_share_at_target"].value < 0][:2]
-
-        def listed(items: list[dict[str, Any]]) -> str:
-            return ", ".join(
-                f"{item['skill']['name']} ({_points(item['change_share_at_target'])}, now "
-                f"{item['share_at_target'].display(0, '%')} at target)"
-                for item in items
-            )
-
-        parts = []
-        if ups:
-            parts.append(f"largest improvements: {listed(ups)}")
-        if downs:
-            parts.append(f"largest declines: {listed(downs)}")
-        messages.append(f"Since {previous}, " + "; ".join(parts) + ".")
-    else:
-        messages.append(f"No skill's share at target moved by a whole point since {previous}.")
-
-    worrying = [
-        f"{kr['title']} ({kr['confidence_label'].split(' (')[0].lower()})"
-        for objective in record["okrs"]["objectives"]
-        for kr in objective["key_results"]
-        if kr["confidence"] in ("off_track", "at_risk")
-    ]
-    if worrying:
-        messages.append("Key results off track or at risk: " + "; ".join(worrying) + ".")
-    elif record["okrs"]["objectives"]:
-        messages.append("No key result is off track or at risk at its latest check-in.")
-    else:
-        messages.append("No objectives have been set for this period.")
-
-    unaddressed = record["roadmap"]["unaddressed"][:KEY_GAPS]
-    if unaddressed:
-        listed_gaps = "; ".join(
-            f"{item['skill']['name']} (mean gap {item['mean_gap'].display(2)} levels)"
-            for item in unaddressed
-        )
-        messages.append(f"Largest gaps no initiative addresses: {listed_gaps}.")
-    else:
-        messages.append("Every gap that can be shown has an initiative working on it.")
-    return messages
-
-
 # --- Taking the record -----------------------------------------------------------------------
 
 
@@ -485,7 +380,7 @@ def take_record(
         "okrs": okrs,
         "roadmap": roadmap,
     }
-    record["key_messages"] = draft_key_messages(revive(record))
+    record["key_messages"] = key_messages.draft_key_messages(revive(record))
     return record
 
 

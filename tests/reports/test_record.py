@@ -383,3 +383,24 @@ def test_a_quarters_record_never_shows_a_later_quarters_objectives(first_quarter
 
     assert "A later quarter's objective" not in text
     assert "No objectives were set for 2026 Q1 or an earlier quarter." in text
+
+
+def test_the_key_messages_name_the_key_results_off_track_or_at_risk(
+    first_quarter, okrs_of_the_quarter, head
+):
+    CheckIn.objects.create(
+        key_result=okrs_of_the_quarter["manual"],
+        date=date(2026, 1, 25),
+        value=35,
+        confidence="at_risk",
+        author=head,
+    )
+
+    report = built(Report.objects.create(cycle=first_quarter, requested_by=head))
+
+    messages = report.record["key_messages"]
+    assert "Key results off track or at risk: Staff trained in data (at risk)." in messages
+    assert "There is no earlier cycle to compare with." in messages
+    assert "Key results off track or at risk: Staff trained in data (at risk)." in (
+        pdf_text(report).replace("\n", " ")
+    )
