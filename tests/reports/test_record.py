@@ -404,3 +404,27 @@ def test_the_key_messages_name_the_key_results_off_track_or_at_risk(
     assert "Key results off track or at risk: Staff trained in data (at risk)." in (
         pdf_text(report).replace("\n", " ")
     )
+
+
+def test_no_text_in_the_pdf_is_smaller_than_8_points_and_chart_labels_are_whole(
+    organisation_report, okrs_of_the_quarter
+):
+    long_title = "Every service manager can explain how their service uses and protects data"
+    okrs_of_the_quarter["manual"].title = long_title
+    okrs_of_the_quarter["manual"].save()
+
+    html = services.report_html(report=Report.objects.get(pk=organisation_report.pk))
+
+    svg_sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)"', html)]
+    css_sizes = [float(size) for size in re.findall(r"font-size:\s*([\d.]+)pt", html)]
+    css_sizes += [float(size) for size in re.findall(r"font:\s*([\d.]+)pt", html)]
+    assert svg_sizes and css_sizes
+    assert min(svg_sizes) * 0.75 >= 8  # SVG units are CSS pixels: 0.75 pt each
+    assert min(css_sizes) >= 8
+    # A long label is wrapped onto two lines beside its bar, not cut off.
+    chart = re.search(r'<svg[^>]*aria-labelledby="objective-1-title.*?</svg>', html, re.S)
+    labels = [
+        " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", text))
+        for text in re.findall(r"<text[^>]*>(.*?)</text>", chart.group(0), re.S)
+    ]
+    assert long_title in labels
