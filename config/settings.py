@@ -284,6 +284,11 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# With tasks eager and DEBUG on (make run), a report is built in a thread of the web process, so
+# asking for one returns at once and its page shows the build's progress (reports.services).
+REPORTS_BUILD_IN_A_THREAD = env_bool(
+    "REPORTS_BUILD_IN_A_THREAD", default=CELERY_TASK_ALWAYS_EAGER and DEBUG
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -395,7 +400,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "exclude_fields": ["text", "created_at"],
         "m2m_fields": ["deactivated_people"],
     },
-    {"model": "reports.report", "include_fields": ["status"]},
+    {
+        "model": "reports.report",
+        "include_fields": ["status", "key_messages", "commentary", "decisions_sought"],
+    },
     {"model": "development.learningresource", "exclude_fields": ["created_at", "updated_at"]},
     {
         "model": "development.developmentplan",

@@ -54,17 +54,18 @@ class Figure:
         return f"{self.value:.{places}f}{suffix}"
 
     def display_change(self, places: int = 0, suffix: str = "") -> str:
-        """Like display() but with a sign, for changes since the previous cycle."""
+        """Like display() but with a sign, for changes since the previous cycle. A change that
+        rounds to nothing is +0, never -0."""
         if self.suppressed or self.value is None:
             return self.display(places, suffix)
-        return f"{self.value:+.{places}f}{suffix}"
+        return f"{_no_negative_zero(self.value, places):+.{places}f}{suffix}"
 
     def rounded(self, places: int = 0) -> Decimal | None:
         """The number display() shows, rounded the same way, for downloads; None where
         display() gives a reason instead of a number."""
         if self.suppressed or self.value is None:
             return None
-        return Decimal(f"{self.value:.{places}f}")
+        return Decimal(f"{_no_negative_zero(self.value, places):.{places}f}")
 
     @property
     def level_change_text(self) -> str:
@@ -79,6 +80,11 @@ class Figure:
     @property
     def available(self) -> bool:
         return self.value is not None
+
+
+def _no_negative_zero(value: float, places: int) -> float:
+    """-0.3 shown to no places is 0, not -0: the same number whichever side of zero it lay."""
+    return 0.0 if round(value, places) == 0 else value
 
 
 NO_DATA = Figure(value=None, people=0, suppressed=False)

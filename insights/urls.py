@@ -16,6 +16,11 @@ urlpatterns: list[URLPattern] = [
         name="organisation_dashboard",
     ),
     path(
+        "dashboards/organisation/trends/",
+        dashboards.organisation_trends,
+        name="organisation_trends",
+    ),
+    path(
         "dashboards/organisation/teams/<int:team_id>/",
         dashboards.organisation_team,
         name="organisation_team",

@@ -75,6 +75,40 @@ class Report(models.Model):
     # so it may pick up a build its own earlier delivery left running.
     claimed_by = models.CharField(max_length=255, blank=True)
 
+    # The record of the quarter (reports.record): every figure, OKR value and initiative the PDF
+    # shows, taken once when the cycle is closed (or at each build while it is open, "interim")
+    # and kept, so building the report again gives the same figures.
+    record = models.JSONField(null=True, blank=True, editable=False)
+    record_taken_at = models.DateTimeField(null=True, blank=True)
+    record_interim = models.BooleanField(default=False)
+    # The cycle's closing time the record was taken for: a cycle reopened (and perhaps closed
+    # again) since has another, so the record no longer is its quarter's.
+    record_cycle_closed_at = models.DateTimeField(null=True, blank=True)
+
+    # What the head of digital writes: the key messages (drafted from the figures until they
+    # edit them), their commentary and the decisions sought from leadership. Plain paragraphs.
+    key_messages = models.TextField(blank=True)
+    commentary = models.TextField(blank=True)
+    decisions_sought = models.TextField(blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    written_at = models.DateTimeField(null=True, blank=True)
+    # The head of digital marked the text final for leadership (cleared when the record of the
+    # quarter is taken again, since the figures it speaks to may have changed).
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     objects = ReportQuerySet.as_manager()
 
     class Meta:
@@ -162,6 +196,52 @@ class Report(models.Model):
     def has_previous_version(self) -> bool:
         """A rebuild is under way or failed, and the last good file is still stored."""
         return not self.is_ready and bool(self.file) and self.built_at is not None
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.finalised_at is not None
+
+    @property
+    def record_is_final(self) -> bool:
+        """The stored record is the closed quarter's: taken after the cycle closed, and the
+        cycle has not been reopened since."""
+        cycle = self.cycle
+        return (
+            self.record_taken_at is not None
+            and not self.record_interim
+            and cycle.is_closed
+            and self.record_cycle_closed_at == cycle.closed_at
+        )
+
+    @property
+    def is_out_of_date(self) -> bool:
+        """The stored file is no longer a record of its quarter: it was built while the cycle
+        was open (interim) and the cycle has closed since, or the cycle was reopened after it
+        was built."""
+        if self.record_taken_at is None or not self.built_at:
+            return False
+        if self.record_interim:
+            return self.cycle.is_closed
+        return not self.record_is_final
+
+    @property
+    def out_of_date_reason(self) -> str:
+        if not self.is_out_of_date:
+            return ""
+        if self.record_interim:
+            return (
+                f"It was built while {self.cycle.name} was open, with interim figures; "
+                "the cycle has closed since."
+            )
+        if self.cycle.is_open:
+            return (
+                f"{self.cycle.name} was reopened after it was built, so it is no longer a record "
+                "of the closed quarter."
+            )
+        return (
+            f"{self.cycle.name} was reopened and closed again after it was built, so its figures "
+            "may have changed."
+        )
 
     @property
     def download_name(self) -> str:

@@ -5,6 +5,8 @@ Every figure comes from the gap engine (insights), so the PDF agrees with the da
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -12,39 +14,31 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from common import roles
-from insights import gaps
+from insights import charts, gaps, heat
 from reports.models import Report
 
 if TYPE_CHECKING:
-    from assessments.models import Cycle
     from people.models import User
 
 Progress = Callable[[int, str], None]
 
-# Heatmap shading by share at target: the further from target, the darker. Cells always show
-# their number too, so the shade never carries meaning alone.
-HEAT_BANDS = [(80, 0), (60, 1), (40, 2), (20, 3)]
-HEAT_LEGEND = [
-    ("0", "80% or more at target"),
-    ("1", "60% to 79%"),
-    ("2", "40% to 59%"),
-    ("3", "20% to 39%"),
-    ("4", "under 20%"),
-]
-MOVEMENTS = 6
-CHART_WIDTH = 440
-CHART_LABEL_WIDTH = 200
-CHART_BAR_SPACE = 160
-CHART_ROW_HEIGHT = 20
+CHART_WIDTH = 660
+CHART_LABEL_WIDTH = 300
+CHART_BAR_SPACE = 260
+CHART_LINE_HEIGHT = 13
+CHART_ROW_PADDING = 8
+# SVG units are CSS pixels: 11px is 8.25pt in the PDF, the smallest text it prints.
+CHART_FONT_SIZE = 11
+CHART_LABEL_CHARACTERS = 50  # Liberation Sans at 11px: about 50 characters in 300px
 
 
 def reports_for(user: User) -> QuerySet[Report]:
     if not roles.can_see_organisation(user):
         return Report.objects.none()
-    return Report.objects.select_related("cycle", "directorate", "requested_by")
+    # The stored record is large and read only by a build and the writing page.
+    return Report.objects.select_related("cycle", "directorate", "requested_by").defer("record")
 
 
 def report_for_user(*, user: User, report_id: int) -> Report:
@@ -68,10 +62,30 @@ def report_awaited_by(*, report: Report, user: User) -> bool:
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    lines: list[str]  # the label, wrapped to fit beside the bar
     text: str
-    y: int
+    y: int  # top of the row
     width: float  # 0 when there is no bar to draw (suppressed or no responses)
+
+    @property
+    def label(self) -> str:
+        return " ".join(self.lines)
+
+    @property
+    def label_lines(self) -> list[tuple[str, int]]:
+        """Each line of the label with its baseline."""
+        return [
+            (line, self.y + CHART_FONT_SIZE + index * CHART_LINE_HEIGHT)
+            for index, line in enumerate(self.lines)
+        ]
+
+    @property
+    def bar_y(self) -> int:
+        return self.y + 3
+
+    @property
+    def text_y(self) -> int:
+        return self.y + CHART_FONT_SIZE
 
 
 @dataclass(frozen=True)
@@ -80,35 +94,49 @@ class BarChart:
     title: str
     description: str
     bars: list[Bar]
+    axis_y: int
     width: int = CHART_WIDTH
     label_width: int = CHART_LABEL_WIDTH
+    font_size: int = CHART_FONT_SIZE
 
     @property
     def height(self) -> int:
-        return len(self.bars) * CHART_ROW_HEIGHT + 24
-
-    @property
-    def axis_y(self) -> int:
-        return len(self.bars) * CHART_ROW_HEIGHT + 4
+        return self.axis_y + 20
 
     @property
     def axis_end(self) -> int:
         return self.label_width + CHART_BAR_SPACE
 
 
+def _wrapped(label: str) -> list[str]:
+    """The label on at most two lines beside its bar; a longer one ends in an ellipsis (the
+    table beside the chart always has it in full)."""
+    lines = textwrap.wrap(label, CHART_LABEL_CHARACTERS) or [""]
+    if len(lines) > 2:
+        lines = [
+            lines[0],
+            textwrap.shorten(" ".join(lines[1:]), CHART_LABEL_CHARACTERS, placeholder="…"),
+        ]
+    return lines
+
+
 def bar_chart(*, key: str, title: str, rows: list[tuple[str, float | None, str]]) -> BarChart:
     """A horizontal bar chart on a 0-100 scale; each row is (label, value or None, text)."""
-    bars = [
-        Bar(
-            label=label,
-            text=text,
-            y=index * CHART_ROW_HEIGHT,
-            width=round(CHART_BAR_SPACE * min(max(value or 0.0, 0.0), 100.0) / 100, 1),
+    bars = []
+    y = 0
+    for label, value, text in rows:
+        lines = _wrapped(label)
+        bars.append(
+            Bar(
+                lines=lines,
+                text=text,
+                y=y,
+                width=round(CHART_BAR_SPACE * min(max(value or 0.0, 0.0), 100.0) / 100, 1),
+            )
         )
-        for index, (label, value, text) in enumerate(rows)
-    ]
+        y += len(lines) * CHART_LINE_HEIGHT + CHART_ROW_PADDING
     summary = "; ".join(f"{bar.label}: {bar.text}" for bar in bars)
-    return BarChart(key=key, title=title, description=summary, bars=bars)
+    return BarChart(key=key, title=title, description=summary, bars=bars, axis_y=y + 2)
 
 
 def share_chart(*, key: str, title: str, rows: list[tuple[str, gaps.Figure]]) -> BarChart:
@@ -120,170 +148,119 @@ def share_chart(*, key: str, title: str, rows: list[tuple[str, gaps.Figure]]) ->
     )
 
 
-def heat_band(figure: gaps.Figure) -> str:
-    if not figure.available:
-        return "suppressed" if figure.suppressed else "empty"
-    for floor, band in HEAT_BANDS:
-        if figure.value >= floor:
-            return str(band)
-    return "4"
+def _area_chart(*, key: str, title: str, areas: list[dict[str, Any]]) -> BarChart:
+    return share_chart(
+        key=key,
+        title=f"{title}: share of ratings at or above target by capability area",
+        rows=[(item["area"]["name"], item["share_at_target"]) for item in areas],
+    )
 
 
-def heatmap(*, cycle: Cycle, by: str, filters: gaps.Filters) -> dict[str, Any]:
-    rows = gaps.group_area_figures(cycle=cycle, by=by, filters=filters)
-    areas = [figure.area for figure in gaps.area_figures(cycle=cycle, filters=filters)]
-    return {
-        "by": "Directorate" if by == "directorate" else "Team",
-        "areas": areas,
-        "rows": [
-            {
-                "group": row,
-                "cells": [
-                    {
-                        "text": row.areas[area.pk].share_at_target.display(0, "%"),
-                        "band": heat_band(row.areas[area.pk].share_at_target),
-                    }
-                    for area in areas
+def _okr_charts(okrs: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "objective": objective,
+            "chart": bar_chart(
+                key=f"objective-{index}",
+                title=f"Progress from baseline to target: {objective['title']}",
+                rows=[
+                    (
+                        kr["title"],
+                        kr["progress"],
+                        "no figure" if kr["progress"] is None else f"{kr['progress']}%",
+                    )
+                    for kr in objective["key_results"]
                 ],
-            }
-            for row in rows
+            ),
+        }
+        for index, objective in enumerate(okrs["objectives"], start=1)
+    ]
+
+
+def trend_chart(*, key: str, title: str, cycles: list[str], lines: list[dict[str, Any]]) -> str:
+    return charts.line_chart(
+        chart_id=key,
+        title=title,
+        x_labels=cycles,
+        lines=[
+            charts.Line(line["name"], [value.value for value in line["values"]]) for line in lines
         ],
-        "legend": HEAT_LEGEND,
-    }
+        width=CHART_WIDTH,
+        font_size=CHART_FONT_SIZE,
+    )
 
 
-def movements(skills: list[gaps.SkillFigure]) -> list[gaps.SkillFigure]:
-    """The skills whose share at target moved most since the previous cycle, either way."""
-    moved = [item for item in skills if item.change_share_at_target.available]
-    moved.sort(key=lambda item: (-abs(item.change_share_at_target.value), item.skill.name))
-    return [item for item in moved if item.change_share_at_target.value != 0][:MOVEMENTS]
+def paragraphs(text: str) -> list[str]:
+    """Plain paragraphs: separated by a blank line."""
+    return [
+        part.strip() for part in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if part.strip()
+    ]
 
 
-def scope_figures(
-    *,
-    cycle: Cycle,
-    filters: gaps.Filters,
-    title: str,
-    key: str,
-    areas: list[gaps.AreaFigure] | None = None,
-) -> dict[str, Any]:
-    """Headline, area figures with their chart, and biggest gaps by tier for one scope.
-    `areas` may come from a heatmap row already worked out for the same scope."""
-    if areas is None:
-        areas = gaps.area_figures(cycle=cycle, filters=filters)
-    return {
-        "headline": gaps.headline(cycle=cycle, filters=filters),
-        "areas": areas,
-        "area_chart": share_chart(
-            key=key,
-            title=f"{title}: share of people at or above target by capability area",
-            rows=[(item.area.name, item.share_at_target) for item in areas],
-        ),
-        "gaps_by_tier": list(
-            gaps.biggest_gaps_by_tier(cycle=cycle, filters=filters, limit=5).items()
-        ),
-    }
-
-
-def directorate_pages(*, cycle: Cycle, heat: dict[str, Any]) -> list[dict[str, Any]]:
-    pages = []
-    for index, row in enumerate(heat["rows"], start=1):
-        group = row["group"]
-        filters = gaps.Filters(directorate_id=group.directorate_id)
-        pages.append(
-            {
-                "name": group.label,
-                **scope_figures(
-                    cycle=cycle,
-                    filters=filters,
-                    title=group.label,
-                    key=f"directorate-{index}",
-                    areas=list(group.areas.values()),
-                ),
-            }
-        )
-    return pages
-
-
-def okr_section(*, cycle: Cycle) -> dict[str, Any]:
-    """The objectives of the cycle's own period if there is one (e.g. "2026 Q4"), else of the
-    latest period, with a progress chart per objective."""
-    from okrs import selectors as okr_selectors
-
-    periods = okr_selectors.periods()
-    period = cycle.name if cycle.name in periods else (periods[0] if periods else None)
-    objectives = okr_selectors.objectives_with_progress(period) if period else []
-    return {
-        "period": period,
-        "objectives": [
-            {
-                "objective": item,
-                "chart": bar_chart(
-                    key=f"objective-{index}",
-                    title=f"Progress from baseline to target: {item.objective.title}",
-                    rows=[
-                        (
-                            kr.key_result.title,
-                            kr.progress,
-                            "no figure" if kr.progress is None else f"{kr.progress}%",
-                        )
-                        for kr in item.key_results
-                    ],
-                ),
-            }
-            for index, item in enumerate(objectives, start=1)
-        ],
-    }
-
-
-def roadmap_section(*, cycle: Cycle) -> dict[str, Any]:
-    from roadmap import selectors as roadmap_selectors
-
-    return {
-        "horizons": roadmap_selectors.initiatives_by_horizon(),
-        "unaddressed": roadmap_selectors.unaddressed_gaps(cycle, 10),
-    }
+def drafted_key_messages(report: Report) -> list[str]:
+    """The key messages drafted from the report's stored figures ([] before its first build)."""
+    return list(report.record.get("key_messages", [])) if report.record else []
 
 
 def report_content(*, report: Report, progress: Progress | None = None) -> dict[str, Any]:
-    """Everything the PDF shows, gathered in stages so the report's page can show progress."""
+    """Everything the PDF shows: the stored record of the quarter (taken now if it has none
+    that is still its quarter's, reports.record) and what the head of digital wrote."""
+    from reports import record as records
 
-    def step(percent: int, message: str) -> None:
-        if progress:
-            progress(percent, message)
-
-    cycle = report.cycle
-    organisation = report.directorate_id is None
-    filters = gaps.Filters(directorate_id=report.directorate_id)
-    scope = settings.ORGANISATION_NAME if organisation else report.directorate.name
-    step(10, "Working out the headline figures")
-    summary = scope_figures(cycle=cycle, filters=filters, title=scope, key="summary")
-    step(25, "Finding the biggest movements since last quarter")
-    skills = gaps.skill_figures(cycle=cycle, filters=filters)
-    step(35, "Building the heatmap")
-    heat = heatmap(cycle=cycle, by="directorate" if organisation else "team", filters=filters)
-    step(45, "Summarising each directorate")
-    pages = directorate_pages(cycle=cycle, heat=heat) if organisation else []
-    step(55, "Collecting OKRs and the roadmap")
-    context = {
+    record = records.report_record(report=report, progress=progress)
+    if progress:
+        progress(65, "Writing the report")
+    scope = record["scope"]
+    summary = record["summary"]
+    summary["area_chart"] = _area_chart(key="summary", title=scope, areas=summary["areas"])
+    for index, page in enumerate(record["directorate_pages"], start=1):
+        page["area_chart"] = _area_chart(
+            key=f"directorate-{index}", title=page["name"], areas=page["areas"]
+        )
+    trends = record["trends"]
+    if len(trends["cycles"]) > 1:
+        span = f"{trends['cycles'][0]} to {trends['cycles'][-1]}"
+        trends["area_chart"] = trend_chart(
+            key="trend-areas",
+            title=f"Share of ratings at or above target by capability area, {span}",
+            cycles=trends["cycles"],
+            lines=trends["areas"],
+        )
+        trends["tier_chart"] = trend_chart(
+            key="trend-tiers",
+            title=f"Share of ratings at or above target by tier, {span}",
+            cycles=trends["cycles"],
+            lines=trends["tiers"],
+        )
+    written = bool(report.key_messages.strip())
+    return {
         "report": report,
+        "record": record,
         "organisation_name": settings.ORGANISATION_NAME,
         "service_name": settings.SERVICE_NAME,
-        "cycle": cycle,
+        "cycle": record["cycle"],
         "scope": scope,
         "scope_label": report.scope_label,
-        "is_organisation": organisation,
-        "generated_on": timezone.localdate(),
-        "threshold": settings.SMALL_GROUP_THRESHOLD,
-        "suppressed_text": gaps.suppressed_text(),
-        "levels": list(cycle.framework.levels.order_by("number")),
-        "framework": cycle.framework,
+        "is_organisation": record["is_organisation"],
+        "interim": record["interim"],
+        "threshold": record["threshold"],
+        "suppressed_text": record["suppressed_text"],
+        "levels": record["levels"],
+        "framework": record["framework"],
         "summary": summary,
-        "movements": movements(skills),
-        "heatmap": heat,
-        "directorate_pages": pages,
-        "okrs": okr_section(cycle=cycle),
-        "roadmap": roadmap_section(cycle=cycle),
+        "movements": record["movements"],
+        "heatmap": record["heatmap"],
+        "heat_legend": heat.BAND_LABELS,
+        "directorate_pages": record["directorate_pages"],
+        "trends": trends,
+        "okrs": {**record["okrs"], "charts": _okr_charts(record["okrs"])},
+        "roadmap": record["roadmap"],
+        "key_messages": paragraphs(report.key_messages) if written else record["key_messages"],
+        "key_messages_written": written,
+        "commentary": paragraphs(report.commentary),
+        "decisions_sought": paragraphs(report.decisions_sought),
+        "written_by": report.written_by if written or report.commentary else None,
+        "written_at": report.written_at,
+        "finalised_by": report.finalised_by if report.is_finalised else None,
+        "finalised_at": report.finalised_at,
     }
-    step(65, "Writing the report")
-    return context

@@ -119,11 +119,34 @@ def _requeue(report: Report, *, requested_by: User | None) -> None:
     report.save()
 
 
+# Builds running in a thread of the web process (REPORTS_BUILD_IN_A_THREAD), for tests to join.
+background_builds: list[threading.Thread] = []
+
+
+def _build_in_a_thread(report_id: int) -> None:
+    """Run the task here, in a thread: the request that asked returns at once and the report's
+    page shows progress, as with a worker. Only where tasks run eagerly (make run)."""
+    from reports.tasks import build_report
+
+    def run() -> None:
+        try:
+            build_report.apply(args=[report_id])
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=run, name=f"report-{report_id}-build", daemon=True)
+    background_builds[:] = [item for item in background_builds if item.is_alive()] + [thread]
+    thread.start()
+
+
 def _enqueue(report_id: int) -> None:
     """Hand the build to Celery. Never raises: with the broker down the report stays queued and
     beat's recovery hands it over again once the broker is back."""
     from reports.tasks import build_report
 
+    if settings.REPORTS_BUILD_IN_A_THREAD and build_report.app.conf.task_always_eager:
+        _build_in_a_thread(report_id)
+        return
     try:
         build_report.delay(report_id)
     except Exception:  # noqa: BLE001 - the broker is down; beat will hand it over again
@@ -463,3 +486,52 @@ def report_downloaded(*, report: Report, user: User) -> None:
         if report.built_at
         else {"file": ["", report.download_name]},
     )
+
+
+def reports_out_of_date() -> list[Report]:
+    """Ready reports of closed cycles that are no longer the record of their quarter."""
+    candidates = (
+        Report.objects.filter(
+            status=Report.Status.READY, cycle__state="closed", record_taken_at__isnull=False
+        )
+        .select_related("cycle", "directorate")
+        .defer("record")
+    )
+    return [report for report in candidates if report.is_out_of_date]
+
+
+def report_write(
+    *,
+    report: Report,
+    by: User,
+    key_messages: str,
+    commentary: str,
+    decisions_sought: str,
+    final: bool = False,
+) -> Report:
+    """Save what the head of digital wrote for the report (marked final for leadership, or a
+    draft), and build it again with it (its record of the quarter is kept: the figures do not
+    change)."""
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        current.key_messages = key_messages
+        current.commentary = commentary
+        current.decisions_sought = decisions_sought
+        current.written_by = by
+        current.written_at = timezone.now()
+        current.finalised_at = current.written_at if final else None
+        current.finalised_by = by if final else None
+        current.save(
+            update_fields=[
+                "key_messages",
+                "commentary",
+                "decisions_sought",
+                "written_by",
+                "written_at",
+                "finalised_at",
+                "finalised_by",
+            ]
+        )
+        return report_request(
+            cycle=current.cycle, directorate=current.directorate, requested_by=by, regenerate=True
+        )

@@ -72,14 +72,21 @@ def build_report(self: Task, report_id: int) -> str:
 
 @shared_task
 def queue_closed_cycle_reports() -> int:
-    """Queue the organisation report of each closed cycle that has none. Running it again
-    queues nothing more."""
+    """Queue the organisation report of each closed cycle that has none, and build again every
+    ready report of a closed cycle that is out of date. Running it again queues nothing more."""
     cycles = Cycle.objects.closed().exclude(
         pk__in=Report.objects.filter(directorate__isnull=True).values("cycle")
     )
     queued = 0
     for cycle in cycles:
         services.report_request(cycle=cycle, directorate=None, requested_by=None)
+        queued += 1
+    # Reports built while their cycle was open, or before it was reopened and closed again:
+    # built again, as the record of the closed quarter.
+    for report in services.reports_out_of_date():
+        services.report_request(
+            cycle=report.cycle, directorate=report.directorate, requested_by=None, regenerate=True
+        )
         queued += 1
     return queued
 

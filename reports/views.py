@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from common import roles
 from reports import selectors, services
-from reports.forms import ORGANISATION, GenerateReportForm
+from reports.forms import ORGANISATION, GenerateReportForm, ReportWritingForm
 
 
 @roles.organisation_view_required
@@ -32,6 +32,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "emailed": report.is_in_progress
         and selectors.report_awaited_by(report=report, user=request.user),
         "scope_value": report.directorate_id or ORGANISATION,
+        "can_write": roles.is_head_of_digital(request.user),
     }
     return render(request, "reports/detail.html", context)
 
@@ -77,4 +78,38 @@ def report_download(request: HttpRequest, report_id: int) -> FileResponse:
         as_attachment=True,
         filename=report.download_name,
         content_type="application/pdf",
+    )
+
+
+@roles.head_of_digital_required
+def report_write(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The head of digital edits the key messages drafted from the figures and adds commentary
+    and the decisions sought, before the report goes to leadership."""
+    report = selectors.report_for_user(user=request.user, report_id=report_id)
+    drafted = selectors.drafted_key_messages(report)
+    initial = {
+        "key_messages": report.key_messages or "\n\n".join(drafted),
+        "commentary": report.commentary,
+        "decisions_sought": report.decisions_sought,
+        "final": report.is_finalised,
+    }
+    form = ReportWritingForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        key_messages = form.cleaned_data["key_messages"]
+        if selectors.paragraphs(key_messages) == drafted:
+            key_messages = ""  # unchanged: still the draft, and said to be so
+        services.report_write(
+            report=report,
+            by=request.user,
+            key_messages=key_messages,
+            commentary=form.cleaned_data["commentary"],
+            decisions_sought=form.cleaned_data["decisions_sought"],
+            final=form.cleaned_data["final"],
+        )
+        messages.success(
+            request, "Your text has been saved. The report is being built again with it."
+        )
+        return redirect("reports:detail", report_id=report.pk)
+    return render(
+        request, "reports/write.html", {"report": report, "form": form, "drafted": drafted}
     )

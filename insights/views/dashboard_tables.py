@@ -21,17 +21,12 @@ from django.utils.safestring import SafeString, mark_safe
 from capability.models import Tier
 from common import exports
 from common.exports import FileFormat, Number, Value
-from insights import gaps
+from insights import gaps, heat
 from insights.gaps import Figure
 
-# Mean gap (levels) at or above which a heatmap cell takes each colour band.
-HEAT_BANDS = [(1.5, 4), (1.0, 3), (0.5, 2), (0.25, 1)]
+# The bands are the PDF's too (insights.heat): one measure, one key, web and print.
 HEAT_LEGEND = [
-    ("app-heat--0", "under 0.25 levels"),
-    ("app-heat--1", "0.25 to 0.49 levels"),
-    ("app-heat--2", "0.5 to 0.99 levels"),
-    ("app-heat--3", "1 to 1.49 levels"),
-    ("app-heat--4", "1.5 levels or more"),
+    *((f"app-heat--{band}", label) for band, label in heat.BAND_LABELS),
     ("app-heat--suppressed", "too few responses to show"),
 ]
 
@@ -112,12 +107,8 @@ class Table:
 
 
 def heat_class(mean_gap: Figure) -> str:
-    if mean_gap.suppressed:
-        return "app-heat app-heat--suppressed"
-    if mean_gap.value is None:
-        return ""
-    band = next((band for low, band in HEAT_BANDS if mean_gap.value >= low), 0)
-    return f"app-heat app-heat--{band}"
+    band = heat.heat_band(mean_gap)
+    return f"app-heat app-heat--{band}" if band else ""
 
 
 def number_cell(text: str, value: Number | None) -> Cell:
@@ -221,7 +212,9 @@ def query_string(request: HttpRequest, **changes: Any) -> str:
     return f"?{query.urlencode()}" if query else ""
 
 
-def headline_table(figures: dict[str, Any]) -> Table:
+def headline_table(figures: dict[str, Any], same_point: Any = None) -> Table:
+    """The headline figures; while a cycle is open, `same_point` (insights.timeline.SamePoint)
+    gives completion's change since the same point of the previous cycle."""
     table = Table(
         "headline",
         "Headline figures",
@@ -234,11 +227,15 @@ def headline_table(figures: dict[str, Any]) -> Table:
         ("Ratings at or above target", "share_at_target", 0, "%", " percentage points", percent),
         ("Mean gap (levels)", "mean_gap", 2, "", "", "levels"),
     ):
+        change = figures[f"change_{key}"]
+        if key == "completion" and same_point is not None:
+            label = f"Completion (change since the same point of {same_point.previous.name})"
+            change = same_point.change
         table.rows.append(
             [
                 Cell(label, header=True, export=(label, unit)),
                 figure_cell(figures[key], places, suffix),
-                change_cell(figures[f"change_{key}"], places, change_suffix),
+                change_cell(change, places, change_suffix),
             ]
         )
     table.rows.append(
@@ -361,5 +358,22 @@ def skill_figures_table(
                 gap_cell(item.mean_gap),
                 change_cell(item.change_mean_gap, 2),
             ]
+        )
+    return table
+
+
+def trend_table(
+    name: str, caption: str, heading: str, cycles: list[str], lines: list[Any]
+) -> Table:
+    """One row per line of a trend (insights.timeline.TrendLine), a column per cycle."""
+    table = Table(
+        name,
+        caption,
+        [heading, *cycles],
+        export_head=[heading, *(f"{cycle} (%)" for cycle in cycles)],
+    )
+    for line in lines:
+        table.rows.append(
+            [Cell(line.name, header=True), *(figure_cell(value, 0, "%") for value in line.values)]
         )
     return table

@@ -19,8 +19,8 @@ from assessments.models import Cycle
 from capability.models import Level, RoleProfile, Skill, Tier
 from common import roles
 from common.forms import GovukForm
-from insights import gaps
-from insights.charts import Bar, bar_chart
+from insights import gaps, timeline
+from insights.charts import Bar, Line, bar_chart, line_chart
 from insights.gaps import Filters
 from insights.views.dashboard_tables import (
     HEAT_LEGEND,
@@ -39,6 +39,7 @@ from insights.views.dashboard_tables import (
     requested_format,
     skill_figures_table,
     table_download,
+    trend_table,
 )
 from people.models import Directorate, StaffProfile, Team
 
@@ -134,8 +135,9 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
     figures = cache(lambda: gaps.headline(cycle=cycle, filters=filters))
     heat_rows = cache(lambda: gaps.group_area_figures(cycle=cycle, by=by, filters=filters))
     biggest = cache(lambda: gaps.biggest_gaps_by_tier(cycle=cycle, filters=filters))
+    same_point = cache(lambda: timeline.completion_at_same_point(cycle=cycle, filters=filters))
     builders = {
-        "headline": lambda: headline_table(figures()),
+        "headline": lambda: headline_table(figures(), same_point()),
         "heatmap": lambda: heatmap_table(request, heat_rows(), areas(), by),
         "areas": lambda: area_table(areas()),
         "biggest_gaps": lambda: biggest_gaps_table(request, biggest()),
@@ -171,12 +173,62 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
         "legend": HEAT_LEGEND,
         "directorate": form.cleaned_data.get("directorate") if form.is_bound else None,
         "threshold": gaps.threshold(),
+        "same_point": same_point(),
+        "trends_query": query_string(request),
     }
     tables = [build() for build in builders.values()]
     context["as_at"] = gaps.earliest_as_at(
         [figures(), *areas(), *heat_rows(), *(item for row in biggest().values() for item in row)]
     )
     return page_or_download(request, "insights/organisation.html", tables, context, download)
+
+
+@roles.organisation_view_required
+@gaps.one_reading()
+def organisation_trends(request: HttpRequest) -> HttpResponse:
+    """Share of ratings at or above target per capability area and per tier over the last
+    cycles, as line charts with their tables. A page of its own: it reads eight cycles."""
+    cycle = _chosen_cycle(request)
+    if cycle is None:
+        return _no_cycle(request)
+    filters, form = _filters(request, cycle)
+    found = timeline.trends(cycle=cycle, filters=filters)
+    names = [each.name for each in found.cycles]
+    tables = [
+        trend_table(
+            "trend_areas",
+            "Share at or above target by capability area and cycle",
+            "Capability area",
+            names,
+            found.areas,
+        ),
+        trend_table(
+            "trend_tiers", "Share at or above target by tier and cycle", "Tier", names, found.tiers
+        ),
+    ]
+    charts = {}
+    if len(names) > 1:
+        for key, label, lines in (
+            ("areas", "capability area", found.areas),
+            ("tiers", "tier", found.tiers),
+        ):
+            charts[key] = line_chart(
+                chart_id=f"trend-{key}-chart",
+                title=f"Share of ratings at or above target by {label}, {names[0]} to {names[-1]}",
+                x_labels=names,
+                lines=[Line(line.name, [value.value for value in line.values]) for line in lines],
+                width=760,
+            )
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "charts": charts,
+        "cycles": found.cycles,
+        "threshold": gaps.threshold(),
+        "back_url": reverse("insights:organisation_dashboard") + query_string(request),
+    }
+    download = Download("org-trends", cycle.name, _chosen_filters(form))
+    return page_or_download(request, "insights/trends.html", tables, context, download)
 
 
 @roles.organisation_view_required

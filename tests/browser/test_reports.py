@@ -54,3 +54,32 @@ def test_the_report_page_updates_itself_until_the_report_is_ready(page, leader, 
 
     page.get_by_role("link", name="Download the report (PDF").wait_for(timeout=20000)
     expect(page.get_by_text("Ready", exact=True).first).to_be_visible()
+
+
+def test_the_head_of_digital_writes_the_key_messages_on_an_accessible_page(
+    page, head, organisation
+):
+    report = Report.objects.create(cycle=organisation)
+    services.report_build(report_id=report.pk)
+    sign_in(page, "head@example.org")
+    page.goto(f"/reports/{report.pk}/")
+    page.get_by_role("link", name="Edit the key messages, commentary and decisions sought").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Key messages and commentary"
+    assert_accessible(page)
+
+    page.get_by_label("Commentary").fill("The data academy starts in May.")
+    page.get_by_role("button", name="Save and build the report again").click()
+
+    page.get_by_text("Your text has been saved.").wait_for()
+    expect(page.get_by_text("Written by Harriet Head")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_trends_page_is_accessible(page, head, organisation):
+    sign_in(page, "head@example.org")
+    page.goto("/assessments/dashboards/organisation/")
+    page.get_by_role("link", name="Trends over the last 8 cycles").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Trends"
+    chart = page.get_by_role("img", name="Share of ratings at or above target by tier")
+    expect(chart).to_be_visible()
+    assert_accessible(page)
