@@ -340,8 +340,7 @@ def people_seen_individually(user: User) -> set[int]:
             reports = profile.direct_reports.filter(active=True).order_by()
             seen.update(reports.values_list("pk", flat=True))
     if roles.is_head_of_digital(user):
-        orphans = StaffProfile.objects.without_active_line_manager().order_by()
-        seen.update(orphans.values_list("pk", flat=True))
+        seen.update(StaffProfile.objects.without_active_line_manager_ids())
     return seen
 
 
@@ -359,8 +358,7 @@ def people_seen_by_organisation_readers() -> set[int]:
     )
     heads = readers.filter(Q(is_superuser=True) | Q(groups__name=roles.HEAD_OF_DIGITAL))
     if heads.exists():
-        orphans = StaffProfile.objects.without_active_line_manager().order_by()
-        seen.update(orphans.values_list("pk", flat=True))
+        seen.update(StaffProfile.objects.without_active_line_manager_ids())
     return seen
 
 

@@ -8,7 +8,9 @@ Seed a dedicated database once, then run this as often as you like:
     .venv/bin/python bench/run.py            # or: make bench
 
 It prints the median time and the number of queries of each page, through Django's test client
-(so the figures include template rendering but not the network).
+(so the figures include template rendering but not the network): as read again (the privacy
+rules' decisions remembered) and as first read after the worker applies a batch (nothing
+remembered). BENCH_PAGES_ONLY=1 skips the worker and rebuild measures.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -46,14 +49,20 @@ from people.models import StaffProfile, User  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 
 
-def measure(client: Client, url: str) -> tuple[float, int, int]:
-    """Median milliseconds over RUNS requests (after one warm-up), queries, and status code."""
+def measure(client: Client, url: str, *, cold: bool = False) -> tuple[float, int, int]:
+    """Median milliseconds over RUNS requests (after one warm-up), queries, and status code.
+    cold: nothing remembered before each request (the privacy rules' decisions, insights.decisions,
+    as on the first page after the worker applies a batch)."""
     response = client.get(url)  # warm-up: connection, templates, caches
     timings = []
     for _ in range(RUNS):
+        if cold:
+            cache.clear()
         started = time.perf_counter()
         client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     return statistics.median(timings), len(captured), response.status_code
@@ -114,13 +123,16 @@ def main() -> int:
         f"{staff} staff, {ratings} assessments, latest cycle {cycle.name}, "
         f"{connection.vendor}, {RUNS} runs each"
     )
-    print(f"{'page':<58} {'median ms':>10} {'queries':>8}")
+    print(f"{'page':<58} {'median ms':>10} {'queries':>8} {'first read':>11} {'queries':>8}")
     for label, url, page_client in pages:
         median, queries, status = measure(page_client, url)
+        cold, cold_queries, _status = measure(page_client, url, cold=True)
         if status != 200:
             print(f"{label}: HTTP {status}")
             return 1
-        print(f"{label:<58} {median:>10.0f} {queries:>8}")
+        print(f"{label:<58} {median:>10.0f} {queries:>8} {cold:>11.0f} {cold_queries:>8}")
+    if os.environ.get("BENCH_PAGES_ONLY"):
+        return 0
     median = worker_time_for_one_submission(cycle)
     print(f"{'Worker: publish one submission (apply one change)':<58} {median:>10.0f}")
     for label, fresh in (("Rebuild, nothing to change", False), ("Rebuild from scratch", True)):

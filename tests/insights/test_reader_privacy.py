@@ -120,3 +120,17 @@ def test_a_report_is_protected_for_everyone_who_may_download_it(db, leader_who_m
     # Nobody who reads organisation figures manages these two.
     assert their_report.pk not in seen
     assert managed_elsewhere.pk not in seen
+
+
+def test_the_ids_of_people_with_no_active_line_manager_are_the_same_people(db):
+    leaver = StaffProfileFactory(active=False)
+    signed_out = StaffProfileFactory(user__is_active=False)
+    StaffProfileFactory(line_manager=StaffProfileFactory())
+    StaffProfileFactory(line_manager=leaver)
+    StaffProfileFactory(line_manager=signed_out)
+    StaffProfileFactory()
+
+    expected = set(StaffProfile.objects.without_active_line_manager().values_list("pk", flat=True))
+
+    assert StaffProfile.objects.without_active_line_manager_ids() == expected
+    assert len(expected) == 6  # four with no line manager named, two whose manager has left

@@ -71,5 +71,6 @@ def test_a_real_worker_builds_a_pdf_whose_figures_are_the_gap_engines(organisati
     for area in gaps.area_figures(cycle=organisation):
         assert f"{area.area.name} {area.people_text} {area.share_at_target.display(0, '%')}" in text
     for row in gaps.group_area_figures(cycle=organisation, by="directorate"):
-        cells = " ".join(figure.share_at_target.display(0, "%") for figure in row.areas.values())
+        # The heatmap shows mean gap, as on the dashboard.
+        cells = " ".join(figure.mean_gap.display(2) for figure in row.areas.values())
         assert f"{row.label} {row.people_text} {cells}" in text
