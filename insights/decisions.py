@@ -1,13 +1,17 @@
 """The privacy rules' decisions (which figures to hide), remembered between requests until the
 figures they were made on move.
 
-Which figures rules 2 to 6 hide depends only on the published rows, the threshold and what the
-reader already knows; the rows move only when the worker applies a batch to their cycle, which
-moves the cycle's FigureClock. So a decision is kept in Django's cache under the clocks of the
-cycles it read, and every page after the first reads it instead of the sibling groups it was
-worked out from. A decision is also forgotten after DECISION_SECONDS, so that a change of the
-organisation's shape that no batch follows (a team moved to another directorate in the admin)
-is taken into account soon after.
+Which figures rules 2 to 6 hide depends only on what the published rows show (their published
+people counts, "fewer than k" for a group never published, the people asked), the threshold and
+what the reader already knows. Those move only when the worker applies a batch that publishes a
+figure or changes such a count, and then it sets the cycle's FigureClock.shown_moved_at (a
+batch that only adds to a group's pending changes leaves it: the time rule keeps the figures
+where they were). So a decision is kept in Django's cache under those times for the cycles it
+read, and every page after the first reads it instead of the sibling groups it was worked out
+from. (What the reader knows, rule 6, is read from the contributions when deciding; a figure
+that has not moved still holds the same people.) A decision is also forgotten after
+DECISION_SECONDS, so that a change of the organisation's shape that no batch follows (a team
+moved to another directorate in the admin) is taken into account soon after.
 """
 
 from __future__ import annotations
@@ -28,17 +32,18 @@ Result = TypeVar("Result")
 
 
 def figures_version(cycle_ids: list[int]) -> tuple[Any, ...]:
-    """Where the figures of these cycles are: each cycle's clock and when it last moved (a
-    rebuild from scratch starts the clock again, at a later time). Read once per reading."""
+    """Where the figures the rules read are, for these cycles: when a batch last moved them
+    (publishing.apply; a batch that moves no shown figure leaves it, a rebuild from scratch
+    sets it anew). Read once per reading."""
     memo = reading_memo()
     key = ("figures-version", tuple(cycle_ids))
     if memo is not None and key in memo:
         return memo[key]
     clocks = {
-        cycle_id: (seq, applied_at.isoformat() if applied_at else "")
-        for cycle_id, seq, applied_at in FigureClock.objects.filter(
-            cycle_id__in=cycle_ids
-        ).values_list("cycle_id", "seq", "applied_at")
+        cycle_id: moved_at.isoformat() if moved_at else ""
+        for cycle_id, moved_at in FigureClock.objects.filter(cycle_id__in=cycle_ids).values_list(
+            "cycle_id", "shown_moved_at"
+        )
     }
     version = tuple((cycle_id, clocks.get(cycle_id)) for cycle_id in cycle_ids)
     if memo is not None:

@@ -141,6 +141,9 @@ class FigureClock(models.Model):
     )
     seq = models.BigIntegerField(default=0)
     applied_at = models.DateTimeField(null=True)
+    # When a batch last moved what the privacy rules read (a figure published, a count of
+    # people asked, a group's "fewer than k"): their decisions are remembered until it moves.
+    shown_moved_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"Figure clock {self.cycle_id}: {self.seq}"

@@ -262,7 +262,7 @@ def apply(cycle_id: int, assessment_ids: Iterable[int]) -> int:
     for (slice_, *subject), seqs in slice_touched.items():
         for group in groups_of(slice_):
             touched[(*group, *subject)] += seqs  # type: ignore[index]
-    _write_rows(cycle_id, deltas, touched, seq)
+    shown_moved = _write_rows(cycle_id, deltas, touched, seq)
     Contribution.objects.filter(pk__in=list(changed)).delete()
     insert(
         Contribution,
@@ -284,15 +284,28 @@ def apply(cycle_id: int, assessment_ids: Iterable[int]) -> int:
     )
     clock.seq = seq
     clock.applied_at = timezone.now()
-    clock.save(update_fields=["seq", "applied_at"])
+    fields = ["seq", "applied_at"]
+    if shown_moved or clock.shown_moved_at is None:
+        clock.shown_moved_at = clock.applied_at
+        fields.append("shown_moved_at")
+    clock.save(update_fields=fields)
     return len(changed)
+
+
+def _shown(row: dict[str, Any], threshold: int) -> tuple[Any, ...]:
+    """What the privacy rules read of a row (insights.decisions): the people counts it shows
+    (published, or "fewer than k" while never published) and the people asked."""
+    published = row["published"]
+    counts = tuple(published[:2]) if published else (min(row["people"], threshold - 1),)
+    return (row["asked"], *counts)
 
 
 def _write_rows(
     cycle_id: int, deltas: dict[Key, list[int]], touched: dict[Key, list[int]], seq: int
-) -> None:
+) -> bool:
     """Add the deltas to the rows, count the people who changed them and publish the rows
-    that enough different people have changed."""
+    that enough different people have changed. True when what the privacy rules read of any
+    row moved."""
     places: dict[str, set[int]] = defaultdict(set)
     for key in deltas:
         places[key[0]].add(key[1])
@@ -307,10 +320,12 @@ def _write_rows(
     now = timezone.now()
     blank = {"id": None, "published": [], "published_at": None, "published_seq": 0, "pending": 0}
     rows = []
+    shown_moved = False
     for key, delta in deltas.items():
         if key not in touched and not any(delta):
             continue
         row = existing.get(key)
+        before = _shown(row, threshold) if row is not None else None
         if row is None:
             row = {
                 "cycle_id": cycle_id,
@@ -327,12 +342,14 @@ def _write_rows(
             row["published_at"] = now
             row["published_seq"] = seq
             row["pending"] = 0
+        shown_moved = shown_moved or _shown(row, threshold) != before
         rows.append(row)
     kept = [row["id"] for row in rows if row["id"] is not None]
     for start in range(0, len(kept), 5000):
         PublishedFigure.objects.filter(pk__in=kept[start : start + 5000]).delete()
     insert(PublishedFigure, [row for row in rows if row["id"] is not None])
     insert(PublishedFigure, [row for row in rows if row["id"] is None], without=("id",))
+    return shown_moved
 
 
 def insert(model: type[models.Model], rows: list[dict[str, Any]], without: tuple = ()) -> None:

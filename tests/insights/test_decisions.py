@@ -11,7 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.models import Rating
 from insights import publishing
+from insights.models import FigureClock
 from tests.assessments.test_gaps import crowd, make_cycle
 from tests.factories import StaffProfileFactory, TeamFactory, framework_with_skills, leadership
 
@@ -82,3 +84,26 @@ def test_with_the_cache_down_the_rules_still_decide(client_for, cycle, lead, set
     crowd(cycle, TeamFactory(directorate__name="Tiny"), [0], line_manager=lead)
 
     assert PROTECTED in resources_row(client_for(leadership()))[-1]
+
+
+def test_a_batch_that_moves_no_shown_figure_keeps_the_decisions(client_for, cycle, lead):
+    crowd(cycle, TeamFactory(directorate__name="Resources"), [0, 1, 1, 2, 4], line_manager=lead)
+    crowd(cycle, TeamFactory(directorate__name="Place"), [0, 1, 2, 2, 3], line_manager=lead)
+    publishing.rebuild(cycle_id=cycle.pk)
+    client = client_for(leadership())
+    heatmap = {"format": "csv", "table": "heatmap"}
+    with CaptureQueriesContext(connection) as first:
+        client.get(ORGANISATION, heatmap)
+    before = FigureClock.objects.get(cycle=cycle)
+
+    # One person changes an answer: the time rule keeps every figure where it was.
+    rating = Rating.objects.filter(assessment__cycle=cycle).order_by("pk").first()
+    Rating.objects.filter(pk=rating.pk).update(level=rating.level.framework.levels.get(number=3))
+    assert publishing.rebuild(cycle_id=cycle.pk) == 1
+    after = FigureClock.objects.get(cycle=cycle)
+    with CaptureQueriesContext(connection) as again:
+        client.get(ORGANISATION, heatmap)
+
+    assert after.seq > before.seq
+    assert after.shown_moved_at == before.shown_moved_at
+    assert len(again) < len(first)
