@@ -3,12 +3,9 @@ mid-cycle changes neither what people are assessed on nor what the framework pag
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
-from assessments.models import Cycle
 from assessments.services import cycle_close
 from capability.models import Framework, LevelDescriptor
 from capability.services import framework_create_draft, framework_publish
@@ -21,32 +18,21 @@ NEW_TEXT = "You can run Service managers skill 0 for a whole service."
 
 
 @pytest.fixture
-def autumn() -> Framework:
+def framework(db) -> Framework:
     return framework_with_skills(version="autumn")
 
 
 @pytest.fixture
-def cycle(autumn) -> Cycle:
-    return Cycle.objects.create(
-        name="2026 Q4",
-        opens_on=datetime.date(2026, 10, 1),
-        closes_on=datetime.date(2026, 12, 19),
-        framework=autumn,
-        state=Cycle.State.OPEN,
-    )
-
-
-@pytest.fixture
-def manager_role(alice, autumn):
-    alice.role_profile = autumn.roles.get(slug="manager")
+def manager_role(alice, framework):
+    alice.role_profile = framework.roles.get(slug="manager")
     alice.save()
     return alice.role_profile
 
 
 @pytest.fixture
-def winter(autumn, cycle, manager_role) -> Framework:
+def winter(framework, open_cycle, manager_role) -> Framework:
     """A newer version, with new text for one descriptor and one role, published mid-cycle."""
-    draft = framework_create_draft(source=autumn, version="winter")
+    draft = framework_create_draft(source=framework, version="winter")
     LevelDescriptor.objects.filter(
         skill__framework=draft, skill__slug="service-managers-skill-0", level__number=2
     ).update(text=NEW_TEXT)
@@ -68,10 +54,10 @@ def test_what_is_expected_shows_the_open_cycles_version(client_for, alice, winte
 
 
 def test_the_skill_page_linked_in_the_open_cycle_shows_its_versions_text(
-    client_for, alice, autumn, winter
+    client_for, alice, framework, winter
 ):
     client = client_for(alice)
-    skill = autumn.skills.get(slug="service-managers-skill-0")
+    skill = framework.skills.get(slug="service-managers-skill-0")
     assert reverse("capability:skill", args=[skill.pk]) in page(client, "capability:expected")
     text = page(client, "capability:skill", skill.pk)
     assert OLD_TEXT in text and NEW_TEXT not in text
@@ -100,9 +86,9 @@ def test_the_framework_page_shows_the_open_cycles_version(client_for, alice, win
 
 
 def test_once_the_cycle_closes_people_see_the_published_version(
-    client_for, alice, cycle, manager_role, winter
+    client_for, alice, open_cycle, manager_role, winter
 ):
-    cycle_close(cycle=cycle)
+    cycle_close(cycle=open_cycle)
     client = client_for(alice)
     expected = page(client, "capability:expected")
     assert "version winter" in expected and "published since" not in expected
@@ -114,16 +100,16 @@ def test_once_the_cycle_closes_people_see_the_published_version(
         client, "capability:role_families"
     )
     assert "Runs the winter service." in page(client, "capability:role_level", new_role.pk)
-    old_skill = cycle.framework.skills.get(slug="service-managers-skill-0")
+    old_skill = open_cycle.framework.skills.get(slug="service-managers-skill-0")
     assert "retired version autumn of the framework, not the one in use now" in page(
         client, "capability:skill", old_skill.pk
     )
 
 
-def test_the_journey_and_the_pages_agree_on_the_version(client_for, alice, cycle, winter):
+def test_the_journey_and_the_pages_agree_on_the_version(client_for, alice, open_cycle, winter):
     from assessments.selectors import framework_in_use, scope_for_person
     from capability.selectors import framework_in_use as pages_version
 
-    assert framework_in_use() == pages_version() == cycle.framework
+    assert framework_in_use() == pages_version() == open_cycle.framework
     skills = scope_for_person(person=alice, framework=pages_version()).skills
-    assert {skill.framework_id for skill in skills} == {cycle.framework_id}
+    assert {skill.framework_id for skill in skills} == {open_cycle.framework_id}
