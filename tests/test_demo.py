@@ -64,6 +64,8 @@ def test_seed_demo_builds_the_closed_cycles_organisation_report():
     assert messages[0].startswith("Completion: ") and "on 2026 Q2" in messages[0]
     assert any(message.startswith("Since 2026 Q2, largest improvements") for message in messages)
     assert report.record["trends"]["cycles"] == ["2026 Q2", "2026 Q3"]
+    # The demo's objectives are for the financial year 2026-27, which holds 2026 Q3.
+    assert report.record["okrs"]["period"] == "2026-27" and report.record["okrs"]["objectives"]
 
 
 @pytest.mark.django_db
