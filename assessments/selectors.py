@@ -10,7 +10,13 @@ from django.db.models import Count, Q, QuerySet
 from assessments.models import Assessment, Cycle, LevelReview, Rating
 from assessments.ratings import people_ratings
 from capability.models import CapabilityArea, Framework, Level, RoleProfile, Skill, Tier
-from capability.selectors import role_in_framework, skills_in_scope, target_levels, tier_for_role
+from capability.selectors import (
+    published_framework,
+    role_in_framework,
+    skills_in_scope,
+    target_levels,
+    tier_for_role,
+)
 from common import roles
 from people.models import StaffProfile, User
 
@@ -20,6 +26,15 @@ NO_DESCRIPTOR = "No description has been written for this level yet."
 def current_cycle() -> Cycle | None:
     """The cycle people are filling in now (services allow only one open at a time)."""
     return Cycle.objects.open().select_related("framework").first()
+
+
+def framework_in_use() -> Framework | None:
+    """While a cycle is open, the version it opened with (until it closes); else the published.
+
+    Named in settings as FRAMEWORK_IN_USE_CALLABLE, so the framework pages in capability show it.
+    """
+    cycle = current_cycle()
+    return cycle.framework if cycle else published_framework()
 
 
 def assessment_for(*, cycle: Cycle, person: StaffProfile) -> Assessment | None:

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.module_loading import import_string
 
 from capability.models import Framework, Level, RoleProfile, RoleTarget, Skill, Tier
 
 
 def published_framework() -> Framework | None:
     return Framework.objects.published().first()
+
+
+def framework_in_use() -> Framework | None:
+    """The version people read and are assessed on now: the framework pages show this one.
+
+    Which version that is depends on cycles, which capability knows nothing of, so the function
+    that decides is named in settings (FRAMEWORK_IN_USE_CALLABLE), the way AXES_USERNAME_CALLABLE
+    is. Without one, the published version.
+    """
+    decide = getattr(settings, "FRAMEWORK_IN_USE_CALLABLE", "")
+    return import_string(decide)() if decide else published_framework()
 
 
 def lowest_tier(framework: Framework) -> Tier | None:

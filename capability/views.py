@@ -58,9 +58,14 @@ def _person_in(request: HttpRequest, framework: Framework) -> dict:
     return {"role": role, "tier": tier, "targets": targets}
 
 
+def _versions() -> dict:
+    """The version in use and the published one, for the notice of which version a page shows."""
+    return {"in_use": selectors.framework_in_use(), "published": selectors.published_framework()}
+
+
 @require_GET
 def framework_view(request: HttpRequest) -> HttpResponse:
-    framework = selectors.published_framework()
+    framework = selectors.framework_in_use()
     if framework is None:
         return render(request, "capability/no_framework.html")
     tier = framework.tiers.filter(slug=request.GET.get("tier", "")).first()
@@ -69,6 +74,7 @@ def framework_view(request: HttpRequest) -> HttpResponse:
         "capability/framework.html",
         {
             "framework": framework,
+            **_versions(),
             "tiers": framework.tiers.select_related("default_target").order_by("number"),
             "levels": framework.levels.order_by("number"),
             "chosen_tier": tier,
@@ -79,7 +85,7 @@ def framework_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def expected_view(request: HttpRequest) -> HttpResponse:
-    framework = selectors.published_framework()
+    framework = selectors.framework_in_use()
     if framework is None:
         return render(request, "capability/no_framework.html")
     person = _person_in(request, framework)
@@ -104,6 +110,7 @@ def expected_view(request: HttpRequest) -> HttpResponse:
         "capability/expected.html",
         {
             "framework": framework,
+            **_versions(),
             **person,
             "areas": areas,
             "next_role": selectors.next_role_level(person["role"]),
@@ -145,6 +152,7 @@ def skill_view(request: HttpRequest, skill_id: int) -> HttpResponse:
         "capability/skill.html",
         {
             "skill": skill,
+            **_versions(),
             "levels": levels,
             **person,
             "applies": applies,
@@ -157,7 +165,7 @@ def skill_view(request: HttpRequest, skill_id: int) -> HttpResponse:
 
 @require_GET
 def role_families_view(request: HttpRequest) -> HttpResponse:
-    framework = selectors.published_framework()
+    framework = selectors.framework_in_use()
     if framework is None:
         return render(request, "capability/no_framework.html")
     return render(
@@ -165,6 +173,7 @@ def role_families_view(request: HttpRequest) -> HttpResponse:
         "capability/role_families.html",
         {
             "framework": framework,
+            **_versions(),
             "families": selectors.role_families(framework),
             "mine": _person_in(request, framework)["role"],
         },
@@ -188,6 +197,7 @@ def role_level_view(request: HttpRequest, role_id: int) -> HttpResponse:
         {
             "role": role,
             "framework": role.framework,
+            **_versions(),
             "areas": selectors.role_requirements_by_area(role),
             "other_levels": list(selectors.role_levels_of(role)) if role.group else [],
             "next_role": selectors.next_role_level(role),

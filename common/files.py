@@ -11,7 +11,10 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from django.core.management.base import CommandError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A cell longer than this is not a name or a descriptor but a pasted document.
@@ -20,6 +23,24 @@ MAX_JSON_DEPTH = 20
 
 # The csv module's own limit (128 KB) raises an error mid-file; read whole cells, then check.
 csv.field_size_limit(MAX_UPLOAD_BYTES)
+
+
+def read_command_file(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
+    """The text of a file named on the command line, refused as the upload pages refuse it (too
+    large, not UTF-8, binary). A BOM is dropped."""
+    try:
+        if path.stat().st_size > max_bytes:
+            limit = max_bytes // (1024 * 1024)
+            raise CommandError(f"{path.name}: the file must be smaller than {limit}MB")
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{path.name}: the file must be saved as UTF-8 text") from error
+    # A NUL character means a binary file (or UTF-16); PostgreSQL cannot store it as text.
+    if "\x00" in text:
+        raise CommandError(f"{path.name}: the file must be saved as UTF-8 text")
+    return text
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,9 @@ if SMALL_GROUP_THRESHOLD < 1:
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
 if RETENTION_MONTHS < 1:
     raise ImproperlyConfigured("RETENTION_MONTHS must be 1 or more.")
+# The framework pages (capability) show the version people are assessed on: while a cycle is
+# open, the one it opened with. Cycles live above capability, so it asks through this name.
+FRAMEWORK_IN_USE_CALLABLE = "assessments.selectors.framework_in_use"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,4 +1,5 @@
-"""Demo self-assessments: a closed 2026 Q3 cycle with results and an open 2026 Q4 cycle.
+"""Demo self-assessments: closed 2026 Q2 and Q3 cycles with results (so the dashboards and the
+report have a trend and a change since the previous cycle) and an open 2026 Q4 cycle.
 
 In 2026 Q4 some people have submitted, some are in progress, some have not started and some have
 been reviewed; staff@example.org has a draft. Deterministic (a seeded random.Random) and
@@ -20,6 +21,7 @@ from capability.models import Framework, Level
 from people.models import StaffProfile
 
 SEED = 2026
+EARLIER_CYCLE = ("2026 Q2", datetime.date(2026, 4, 1), datetime.date(2026, 6, 19))
 CLOSED_CYCLE = ("2026 Q3", datetime.date(2026, 7, 1), datetime.date(2026, 9, 18))
 OPEN_CYCLE = ("2026 Q4", datetime.date(2026, 10, 1), datetime.date(2026, 12, 19))
 TODAY = datetime.date(2026, 11, 21)
@@ -148,6 +150,24 @@ def _reviewer(person: StaffProfile, fallback: object | None) -> object | None:
     return fallback if fallback != person.user else None
 
 
+def _add_earlier(
+    builder: _Builder,
+    cycle: Cycle,
+    person: StaffProfile,
+    ability: int,
+    framework: Framework,
+    reviewer: object | None,
+) -> None:
+    """A quarter before: most people a little further from target, a few closer, fewer done."""
+    rng = builder.rng
+    if rng.random() >= 0.75:
+        return
+    reviewed = reviewer is not None and rng.random() < 0.5
+    status = Assessment.Status.REVIEWED if reviewed else Assessment.Status.SUBMITTED
+    earlier_ability = ability - rng.choice([-1, 0, 1, 1])
+    builder.add(cycle, person, status, earlier_ability, framework, reviewer)
+
+
 @transaction.atomic
 def seed_assessments() -> None:
     framework = Framework.objects.published().first()
@@ -156,7 +176,8 @@ def seed_assessments() -> None:
     closed = _cycle(*CLOSED_CYCLE, framework)
     current = _cycle(*OPEN_CYCLE, framework)
     if Assessment.objects.filter(cycle__in=[closed, current]).exists():
-        return  # already seeded
+        return  # already seeded (before or after the earlier cycle was added to the demo)
+    earlier = _cycle(*EARLIER_CYCLE, framework)
     rng = random.Random(SEED)
     people = list(
         StaffProfile.objects.active()
@@ -167,6 +188,8 @@ def seed_assessments() -> None:
         (p.user for p in people if p.user.groups.filter(name="Head of digital").exists()), None
     )
     builder = _Builder(framework, rng)
+    # The earlier cycle draws from a generator of its own, so the later two stay as they were.
+    earlier_builder = _Builder(framework, random.Random(SEED - 1))
     # manager@example.org has one report waiting for review and one reviewed, so the demo shows
     # both sides of a review; the rest of their reports are left to chance.
     reports = [
@@ -180,6 +203,7 @@ def seed_assessments() -> None:
     for person in people:
         # Most people are a little below target; some at it, a few above.
         ability = rng.choice([-2, -1, -1, -1, 0, 0, 1])
+        _add_earlier(earlier_builder, earlier, person, ability, framework, _reviewer(person, head))
         if rng.random() < 0.85:
             reviewed = rng.random() < 0.6 and _reviewer(person, head) is not None
             status = Assessment.Status.REVIEWED if reviewed else Assessment.Status.SUBMITTED
@@ -219,8 +243,10 @@ def seed_assessments() -> None:
                 framework,
                 reviewer=_reviewer(person, head),
             )
+    earlier_builder.save()
     builder.save()
-    # Everyone active was asked in both cycles; those who never started have a row too.
+    # Everyone active was asked in every cycle; those who never started have a row too.
     everyone = StaffProfile.objects.filter(pk__in=[person.pk for person in people])
+    people_ask(cycle=earlier, people=everyone)
     people_ask(cycle=closed, people=everyone)
     people_ask(cycle=current, people=everyone)

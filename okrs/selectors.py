@@ -6,6 +6,7 @@ so a key result and the dashboards always agree. The PDF report calls objectives
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -73,6 +74,31 @@ def periods() -> list[str]:
     """Every period that has an objective, latest first."""
     found = Objective.objects.order_by().values_list("period", flat=True).distinct()
     return sorted(set(found), reverse=True)
+
+
+def period_for(*, cycle: Cycle) -> str | None:
+    """The objectives' period a cycle reports on: its own quarter (named like the cycle, "2026
+    Q3"), else the financial year, April to March, it opened in ("2026-27"), else the latest
+    period before it. Never a later one's."""
+    found = periods()
+    if cycle.name in found:
+        return cycle.name
+    opens_on = cycle.opens_on
+    start = opens_on.year if opens_on.month >= 4 else opens_on.year - 1
+    year = f"{start}-{(start + 1) % 100:02d}"
+    if year in found:
+        return year
+    earlier = [
+        period for period in found if period <= cycle.name and not _is_year_from(period, start)
+    ]
+    return earlier[0] if earlier else None
+
+
+def _is_year_from(period: str, start: int) -> bool:
+    """Whether `period` is a financial year beginning in `start` or later ("2026-27" sorts
+    after "2026 Q3" though it is no earlier)."""
+    match = re.fullmatch(r"(\d{4})-\d{2}", period)
+    return match is not None and int(match.group(1)) >= start
 
 
 def _objectives() -> QuerySet[Objective]:

@@ -194,15 +194,14 @@ def heatmap(*, cycle: Cycle, by: str, filters: gaps.Filters) -> tuple[dict[str, 
 
 def okr_section(*, cycle: Cycle, as_at: datetime) -> dict[str, Any]:
     """The objectives of the cycle's own period if there is one (e.g. "2026 Q4"), else of the
-    latest period up to it (never a later quarter's), each key result as it stood at the
+    financial year it opened in (e.g. "2026-27"), else of the latest period before it (never a
+    later one's; okrs.selectors.period_for), each key result as it stood at the
     record's time: a computed one measured in this cycle, a manual one at its last check-in on
     or before that day."""
     from okrs import selectors as okr_selectors
     from okrs.models import format_number, progress_percent
 
-    periods = okr_selectors.periods()  # latest first; "2026 Q4" sorts after "2026 Q3"
-    earlier = [period for period in periods if period <= cycle.name]
-    period = cycle.name if cycle.name in periods else (earlier[0] if earlier else None)
+    period = okr_selectors.period_for(cycle=cycle)
     objectives = []
     for item in okr_selectors.objectives_with_progress(period) if period else []:
         key_results = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -15,10 +17,13 @@ from capability.models import (
     Skill,
     Tier,
 )
+from capability.services import DdatImported, framework_import_ddat
 from common.roles import HEAD_OF_DIGITAL, LEADERSHIP
 from people.models import Directorate, StaffProfile, Team, User
 
 PASSWORD = "correct-horse-battery-staple"
+# Our own pair of files in the shape of the official DDaT download (no text from it).
+DDAT_FILES = Path(__file__).parent / "capability" / "ddat"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -138,3 +143,26 @@ def framework_with_skills(
     first_manager_skill = framework.skills.get(slug="service-managers-skill-0")
     RoleTarget.objects.create(role=roles["manager"], skill=first_manager_skill, level=levels[4])
     return framework
+
+
+def ddat_files() -> tuple[str, str]:
+    """The text of our roles file and skills file in the official DDaT shape."""
+    read = {
+        name: (DDAT_FILES / name).read_text(encoding="utf-8")
+        for name in ("roles.csv", "skills.csv")
+    }
+    return read["roles.csv"], read["skills.csv"]
+
+
+def ddat_import(
+    roles: str | None = None, skills: str | None = None, **kwargs: object
+) -> DdatImported:
+    """Import the pair (or other text in their place) into a new draft, as the upload page does."""
+    roles_text, skills_text = ddat_files()
+    return framework_import_ddat(
+        roles_file="roles.csv",
+        roles_text=roles_text if roles is None else roles,
+        skills_file="skills.csv",
+        skills_text=skills_text if skills is None else skills,
+        **kwargs,
+    )

@@ -6,6 +6,7 @@ from capability.models import Framework, Skill
 from development.models import DevelopmentPlan, LearningResource, PlanAction
 from okrs.models import CheckIn, KeyResult, Objective
 from people.models import Directorate, StaffProfile, Team, User
+from reports.models import Report
 from roadmap.models import Initiative, Milestone
 
 SEEDED = [
@@ -26,6 +27,7 @@ SEEDED = [
     LearningResource,
     DevelopmentPlan,
     PlanAction,
+    Report,
 ]
 
 
@@ -52,11 +54,28 @@ def test_seed_demo_builds_the_demo_organisation():
 
 
 @pytest.mark.django_db
+def test_seed_demo_builds_the_closed_cycles_organisation_report():
+    call_command("seed_demo", "--allow-without-debug")
+    report = Report.objects.get()
+    assert (report.cycle.name, report.directorate, report.status) == ("2026 Q3", None, "ready")
+    assert report.file.storage.exists(report.file.name) and report.page_count > 1
+    assert not report.record_interim
+    messages = report.record["key_messages"]
+    assert messages[0].startswith("Completion: ") and "on 2026 Q2" in messages[0]
+    assert any(message.startswith("Since 2026 Q2, largest improvements") for message in messages)
+    assert report.record["trends"]["cycles"] == ["2026 Q2", "2026 Q3"]
+    # The demo's objectives are for the financial year 2026-27, which holds 2026 Q3.
+    assert report.record["okrs"]["period"] == "2026-27" and report.record["okrs"]["objectives"]
+
+
+@pytest.mark.django_db
 def test_seed_demo_twice_changes_nothing():
     call_command("seed_demo", "--allow-without-debug")
     before = counts()
+    built_at = Report.objects.get().built_at
     call_command("seed_demo", "--allow-without-debug")
     assert counts() == before
+    assert Report.objects.get().built_at == built_at  # not built again
     assert all(before.values()), before
 
 

@@ -8,15 +8,13 @@ from django.views.decorators.http import require_GET
 
 from assessments import selectors
 from assessments.views._common import signed_in_profile
-from capability.selectors import next_role_level, published_framework, role_in_framework
+from capability.selectors import next_role_level, role_in_framework
 
 
 @require_GET
 def career(request: HttpRequest) -> HttpResponse:
     profile = signed_in_profile(request)
-    # While a cycle is open, the version it opened with is the one people are assessed on.
-    cycle = selectors.current_cycle()
-    framework = cycle.framework if cycle else published_framework()
+    framework = selectors.framework_in_use()
     role = role_in_framework(profile.role_profile, framework) if framework else None
     next_role = next_role_level(role)
     steps = selectors.career_steps(person=profile, next_role=next_role) if next_role else []

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from assessments.models import Cycle
 from capability.models import Tier
 from common import exports
 from common.exports import FileFormat, Number, Value
@@ -142,18 +143,33 @@ class Download:
     """What a page's downloads cover, named in each file's name and its first rows."""
 
     page: str  # "org-dashboard"
-    cycle: str
+    cycle: Cycle
     filters: tuple[tuple[str, str], ...] = ()  # ("Directorate", "Digital services"), ...
 
     def filename(self, table: Table, file_format: FileFormat) -> str:
         filter_parts = [part for pair in self.filters for part in pair]
         return exports.attachment_filename(
-            self.page, self.cycle, *filter_parts, table.name, extension=file_format
+            self.page, self.cycle.name, *filter_parts, table.name, extension=file_format
+        )
+
+    def cycle_label(self) -> str:
+        """The cycle, and whether its figures are final: an open cycle's are interim, as the
+        page says, so a file kept after the close cannot pass for the final figures."""
+        if not self.cycle.is_open:
+            return f"{self.cycle.name} (closed)"
+        closes = self.cycle.closes_on
+        return (
+            f"{self.cycle.name} (open until {closes.day} {closes:%B %Y}: interim figures,"
+            " which will change as more people submit)"
         )
 
     def preamble(self, table: Table) -> list[tuple[str, str]]:
         filters = "; ".join(f"{label}: {name}" for label, name in self.filters)
-        return [("Table", table.caption), ("Cycle", self.cycle), ("Filters", filters or "None")]
+        return [
+            ("Table", table.caption),
+            ("Cycle", self.cycle_label()),
+            ("Filters", filters or "None"),
+        ]
 
 
 def requested_format(request: HttpRequest) -> FileFormat | None:

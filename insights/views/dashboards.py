@@ -142,7 +142,7 @@ def organisation_dashboard(request: HttpRequest) -> HttpResponse:
         "areas": lambda: area_table(areas()),
         "biggest_gaps": lambda: biggest_gaps_table(request, biggest()),
     }
-    download = Download("org-dashboard", cycle.name, _chosen_filters(form))
+    download = Download("org-dashboard", cycle, _chosen_filters(form))
     file_format = requested_format(request)
     if file_format is not None:  # build only the table asked for
         builder = builders.get(request.GET.get("table", ""))
@@ -227,7 +227,7 @@ def organisation_trends(request: HttpRequest) -> HttpResponse:
         "threshold": gaps.threshold(),
         "back_url": reverse("insights:organisation_dashboard") + query_string(request),
     }
-    download = Download("org-trends", cycle.name, _chosen_filters(form))
+    download = Download("org-trends", cycle, _chosen_filters(form))
     return page_or_download(request, "insights/trends.html", tables, context, download)
 
 
@@ -253,7 +253,7 @@ def organisation_team(request: HttpRequest, team_id: int) -> HttpResponse:
         "back_url": reverse("insights:organisation_dashboard")
         + query_string(request, directorate=team.directorate_id),
     }
-    download = Download("org-dashboard", cycle.name, (("Team", team.name), *_chosen_filters(form)))
+    download = Download("org-dashboard", cycle, (("Team", team.name), *_chosen_filters(form)))
     return page_or_download(request, "insights/team_skills.html", tables, context, download)
 
 
@@ -316,7 +316,7 @@ def organisation_skill(request: HttpRequest, skill_id: int) -> HttpResponse:
         "as_at": item.as_at,
     }
     scope = (("Skill", item.skill.name), *((("Team", team.name),) if team else ()))
-    download = Download("org-dashboard", cycle.name, (*scope, *_chosen_filters(form)))
+    download = Download("org-dashboard", cycle, (*scope, *_chosen_filters(form)))
     return page_or_download(request, "insights/skill.html", [table], context, download)
 
 
@@ -436,5 +436,5 @@ def team_dashboard(request: HttpRequest, manager_id: int | None = None) -> HttpR
         "insights/team.html",
         [people_table, skills_table, levels_table],
         context,
-        Download("team-dashboard", cycle.name, scope),
+        Download("team-dashboard", cycle, scope),
     )

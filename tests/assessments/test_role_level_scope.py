@@ -4,7 +4,6 @@ level requires (the official DDaT framework, from fixtures of our own in its sha
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.test import TestCase
@@ -15,27 +14,19 @@ from assessments.selectors import scope_for_assessment, scope_for_person
 from capability.models import Framework, Skill
 from capability.selectors import skills_in_scope
 from capability.services import (
-    framework_import_ddat,
     framework_install,
     framework_publish,
     starter_framework_data,
 )
+from tests.factories import ddat_import
 
 pytestmark = pytest.mark.django_db
-
-FILES = Path(__file__).parent.parent / "capability" / "ddat"
 
 
 @pytest.fixture
 def ddat() -> Framework:
     framework_install(data=starter_framework_data())
-    draft = framework_import_ddat(
-        roles_file="roles.csv",
-        roles_text=(FILES / "roles.csv").read_text(encoding="utf-8"),
-        skills_file="skills.csv",
-        skills_text=(FILES / "skills.csv").read_text(encoding="utf-8"),
-        version="autumn",
-    ).framework
+    draft = ddat_import(version="autumn").framework
     return framework_publish(framework=draft)
 
 

@@ -3,37 +3,27 @@ a renamed skill, browsing role levels, what is expected of a role level and the 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from capability.models import Framework
 from capability.services import (
-    framework_import_ddat,
     framework_install,
     framework_publish,
     starter_framework_data,
 )
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import DDAT_FILES, ddat_files, ddat_import
 
 pytestmark = pytest.mark.browser
 
-FILES = Path(__file__).parent.parent / "capability" / "ddat"
+FILES = DDAT_FILES
 
 
 def imported(version: str, rename: bool = False, from_published: bool = False) -> Framework:
-    roles = (FILES / "roles.csv").read_text(encoding="utf-8")
-    skills = (FILES / "skills.csv").read_text(encoding="utf-8")
+    roles, skills = ddat_files()
     if rename:
         roles, skills = (text.replace("Data quality", "Data assurance") for text in (roles, skills))
-    return framework_import_ddat(
-        roles_file="roles.csv",
-        roles_text=roles,
-        skills_file="skills.csv",
-        skills_text=skills,
-        version=version,
-        from_published=from_published,
-    ).framework
+    return ddat_import(roles, skills, version=version, from_published=from_published).framework
 
 
 def test_a_role_levels_pages_are_accessible(page, alice):

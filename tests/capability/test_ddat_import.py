@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,17 +14,16 @@ from capability.ddat import DdatFilesInvalid, seniority_rank
 from capability.models import Framework, RoleProfile, RoleTarget, Skill
 from capability.services import (
     framework_export_json,
-    framework_import_ddat,
     framework_install,
     framework_publish,
     starter_framework_data,
 )
+from tests.factories import DDAT_FILES, ddat_files, ddat_import
 
 pytestmark = pytest.mark.django_db
 
-HERE = Path(__file__).parent / "ddat"
-ROLES = (HERE / "roles.csv").read_text(encoding="utf-8")
-SKILLS = (HERE / "skills.csv").read_text(encoding="utf-8")
+HERE = DDAT_FILES
+ROLES, SKILLS = ddat_files()
 
 
 @pytest.fixture
@@ -34,19 +32,9 @@ def starter() -> Framework:
     return framework
 
 
-def import_pair(roles: str = ROLES, skills: str = SKILLS, **kwargs: object):
-    return framework_import_ddat(
-        roles_file="roles.csv",
-        roles_text=roles,
-        skills_file="skills.csv",
-        skills_text=skills,
-        **kwargs,
-    )
-
-
 def problems_of(roles: str = ROLES, skills: str = SKILLS) -> list[str]:
     with pytest.raises(DdatFilesInvalid) as raised:
-        import_pair(roles, skills, version="bad")
+        ddat_import(roles, skills, version="bad")
     return [str(problem) for problem in raised.value.problems]
 
 
@@ -63,7 +51,7 @@ def test_the_command_prints_one_line_of_counts(starter, tmp_path):
 
 
 def test_role_levels_become_role_profiles_in_order_of_seniority(starter):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     engineers = draft.roles.filter(group="Data engineer").order_by("seniority")
     assert [role.name for role in engineers] == [
         "Data engineer",
@@ -100,7 +88,7 @@ def test_seniority_is_worked_out_from_the_names(lower, higher):
 
 
 def test_a_skill_goes_to_the_role_family_that_uses_it_most(starter):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     # Stakeholder relationships: one Data role level, two Product and delivery role levels.
     skill = draft.skills.select_related("area").get(name="Stakeholder relationships")
     assert skill.area.name == "Product and delivery"
@@ -109,7 +97,7 @@ def test_a_skill_goes_to_the_role_family_that_uses_it_most(starter):
 
 
 def test_a_skill_the_starter_has_keeps_its_area_and_tier_and_takes_the_official_text(starter):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     ethics = draft.skills.select_related("area", "tier").get(slug="data-ethics")
     before = starter.skills.select_related("area", "tier").get(slug="data-ethics")
     assert (ethics.area.slug, ethics.tier.slug) == (before.area.slug, before.tier.slug)
@@ -118,7 +106,7 @@ def test_a_skill_the_starter_has_keeps_its_area_and_tier_and_takes_the_official_
 
 
 def test_multi_line_text_is_kept_as_lines_and_shown_as_a_list(starter, client_for, head):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     skill = draft.skills.get(name="Data pipelines")
     text = skill.descriptors.get(level__name="Working").text
     assert text == "You can:\n- build a simple pipeline with help\n- fix a failed run"
@@ -129,7 +117,7 @@ def test_multi_line_text_is_kept_as_lines_and_shown_as_a_list(starter, client_fo
 
 
 def test_senior_civil_service_roles_keep_leadership_examples_and_no_levels(starter):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     officer = draft.roles.get(name="Chief data officer")
     assert officer.role_type == "Senior Civil Service"
     assert officer.tier.slug == "senior-leaders"
@@ -139,7 +127,7 @@ def test_senior_civil_service_roles_keep_leadership_examples_and_no_levels(start
 
 
 def test_the_expected_page_says_plainly_that_no_level_exists(starter, client_for, alice):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     framework_publish(framework=draft)
     alice.role_profile = draft.roles.get(name="Chief data officer")
     alice.save()
@@ -149,7 +137,7 @@ def test_the_expected_page_says_plainly_that_no_level_exists(starter, client_for
 
 
 def test_the_draft_exports_and_loads_back_the_same(starter):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     data = framework_export_json(framework=draft)
     officer = next(role for role in data["roles"] if role["name"] == "Chief data officer")
     assert officer["targets"]["strategic-data-leadership"] is None
@@ -161,7 +149,7 @@ def test_the_draft_exports_and_loads_back_the_same(starter):
 
 
 def test_export_framework_prints_the_in_app_export(starter, capsys):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     call_command("export_framework", "--version", "autumn")
     printed = json.loads(capsys.readouterr().out)
     assert printed == framework_export_json(framework=draft)
@@ -269,6 +257,7 @@ def test_the_upload_page_lists_problems_with_file_and_line(starter, client_for, 
     assert response.status_code == 200
     assert "The file has 1 problem and nothing was imported" in page
     assert '<td class="govuk-table__cell">roles.csv</td>' in page
+    assert "Problems in the files: 1 problem found. Nothing was imported." in page
     assert "Advanced" in page
     assert Framework.objects.count() == 1
 
@@ -294,7 +283,7 @@ def test_staff_cannot_use_the_upload_page(starter, client_for, alice):
 
 
 def test_a_refresh_from_published_keeps_moves_and_reports_changes(starter, client_for, head):
-    first = import_pair(version="summer").framework
+    first = ddat_import(version="summer").framework
     moved = first.skills.get(name="Data quality")
     moved.area = first.areas.get(slug="product-and-delivery")
     moved.save()
@@ -303,7 +292,7 @@ def test_a_refresh_from_published_keeps_moves_and_reports_changes(starter, clien
     newer_roles = "\n".join(
         line for line in ROLES.split("\n") if "Associate delivery manager" not in line
     )
-    refresh = import_pair(newer_roles, newer_skills, version="autumn", from_published=True)
+    refresh = ddat_import(newer_roles, newer_skills, version="autumn", from_published=True)
     draft = refresh.framework
     assert draft.based_on == first
     assert draft.skills.get(name="Data quality").area.slug == "product-and-delivery"
@@ -316,7 +305,7 @@ def test_a_refresh_needs_a_published_version():
     from capability.services import FrameworkDataInvalid
 
     with pytest.raises(FrameworkDataInvalid):
-        import_pair(version="x", from_published=True)
+        ddat_import(version="x", from_published=True)
     assert not RoleTarget.objects.exists()
 
 
@@ -324,7 +313,7 @@ def test_a_refresh_needs_a_published_version():
 
 
 def test_role_families_list_roles_and_their_levels_in_seniority_order(starter, client_for, alice):
-    framework_publish(framework=import_pair(version="autumn").framework)
+    framework_publish(framework=ddat_import(version="autumn").framework)
     page = client_for(alice).get(reverse("capability:role_families")).content.decode()
     assert page.index("Product and delivery") > page.index('<h2 class="govuk-heading-m">Data')
     data = page.split("Product and delivery")[0]
@@ -334,7 +323,7 @@ def test_role_families_list_roles_and_their_levels_in_seniority_order(starter, c
 
 
 def test_a_role_level_page_shows_the_skills_it_needs_at_their_levels(starter, client_for, alice):
-    draft = framework_publish(framework=import_pair(version="autumn").framework)
+    draft = framework_publish(framework=ddat_import(version="autumn").framework)
     role = draft.roles.get(name="Senior data engineer")
     page = client_for(alice).get(reverse("capability:role_level", args=[role.pk])).content.decode()
     assert "Data pipelines</a></td>" in page
@@ -343,7 +332,7 @@ def test_a_role_level_page_shows_the_skills_it_needs_at_their_levels(starter, cl
 
 
 def test_a_draft_role_level_is_hidden_from_staff(starter, client_for, alice, head):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     role = draft.roles.get(name="Senior data engineer")
     url = reverse("capability:role_level", args=[role.pk])
     assert client_for(alice).get(url).status_code == 404
@@ -361,8 +350,8 @@ def renamed_pair() -> tuple[str, str]:
 
 
 def test_a_rename_shows_as_removed_and_added_until_the_head_links_them(starter, client_for, head):
-    framework_publish(framework=import_pair(version="summer").framework)
-    draft = import_pair(*renamed_pair(), version="autumn", from_published=True).framework
+    framework_publish(framework=ddat_import(version="summer").framework)
+    draft = ddat_import(*renamed_pair(), version="autumn", from_published=True).framework
     client = client_for(head)
     compare = reverse("capability:compare", args=[draft.pk])
     page = client.get(compare).content.decode()
@@ -380,22 +369,22 @@ def test_a_rename_shows_as_removed_and_added_until_the_head_links_them(starter, 
 
 
 def test_a_linked_skill_keeps_its_earlier_slug_at_the_next_refresh(starter):
-    framework_publish(framework=import_pair(version="summer").framework)
-    draft = import_pair(*renamed_pair(), version="autumn", from_published=True).framework
+    framework_publish(framework=ddat_import(version="summer").framework)
+    draft = ddat_import(*renamed_pair(), version="autumn", from_published=True).framework
     from capability.services import skill_link_to_earlier
 
     earlier = Framework.objects.published().get().skills.get(name="Data quality")
     skill_link_to_earlier(skill=draft.skills.get(name="Data assurance"), earlier=earlier)
     framework_publish(framework=draft)
-    again = import_pair(*renamed_pair(), version="winter", from_published=True).framework
+    again = ddat_import(*renamed_pair(), version="winter", from_published=True).framework
     skill = again.skills.get(name="Data assurance")
     assert skill.slug == "data-quality"
     assert again.roles.get(name="Data engineer").targets.filter(skill=skill).exists()
 
 
 def test_linking_is_refused_for_a_removed_skill_the_draft_still_has(starter, client_for, head):
-    framework_publish(framework=import_pair(version="summer").framework)
-    draft = import_pair(*renamed_pair(), version="autumn", from_published=True).framework
+    framework_publish(framework=ddat_import(version="summer").framework)
+    draft = ddat_import(*renamed_pair(), version="autumn", from_published=True).framework
     kept = Framework.objects.published().get().skills.get(name="Data pipelines")
     response = client_for(head).post(
         reverse(
@@ -408,7 +397,7 @@ def test_linking_is_refused_for_a_removed_skill_the_draft_still_has(starter, cli
 
 
 def test_a_head_makes_a_role_level_require_another_skill(starter, client_for, head):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     role = draft.roles.get(name="Data engineer")
     agile = draft.skills.get(name="Agile delivery")
     url = reverse("capability:role_targets", args=[draft.pk, role.pk])
@@ -421,7 +410,7 @@ def test_a_head_makes_a_role_level_require_another_skill(starter, client_for, he
 
 
 def test_saving_role_targets_keeps_a_requirement_with_no_level(starter, client_for, head):
-    draft = import_pair(version="autumn").framework
+    draft = ddat_import(version="autumn").framework
     role = draft.roles.get(name="Chief data officer")
     url = reverse("capability:role_targets", args=[draft.pk, role.pk])
     posted = {f"skill_{t.skill_id}": "required" for t in role.targets.all()}
@@ -432,7 +421,7 @@ def test_saving_role_targets_keeps_a_requirement_with_no_level(starter, client_f
 
 def test_a_role_level_named_like_a_starter_role_gets_a_slug_of_its_own(starter):
     roles = ROLES.replace("Associate delivery manager", "Team leader")
-    draft = import_pair(roles, version="autumn").framework
+    draft = ddat_import(roles, version="autumn").framework
     leaders = draft.roles.filter(name="Team leader").order_by("slug")
     assert [(role.slug, role.family) for role in leaders] == [
         ("team-leader", ""),
@@ -440,7 +429,7 @@ def test_a_role_level_named_like_a_starter_role_gets_a_slug_of_its_own(starter):
     ]
     # A refresh gives it the same slug again, so a person's role carries over.
     framework_publish(framework=draft)
-    again = import_pair(roles, version="winter", from_published=True).framework
+    again = ddat_import(roles, version="winter", from_published=True).framework
     assert (
         again.roles.get(name="Team leader", family="Product and delivery").slug == "team-leader-2"
     )

@@ -19,6 +19,9 @@ from tests.factories import StaffProfileFactory, TeamFactory, framework_with_ski
 
 ORGANISATION = reverse("insights:organisation_dashboard")
 TEAM = reverse("insights:team_dashboard")
+INTERIM_Q4 = (
+    "2026 Q4 (open until 28 October 2026: interim figures, which will change as more people submit)"
+)
 
 
 @pytest.fixture
@@ -192,7 +195,7 @@ def test_the_first_rows_name_the_cycle_and_filters(client_for, head, filtered):
 
     assert rows[:5] == [
         ["Table", "Mean gap in levels by team and capability area"],
-        ["Cycle", "2026 Q4"],
+        ["Cycle", INTERIM_Q4],
         ["Filters", "Directorate: Digital Services; Tier: All staff"],
         [],
         ["Team", "People assessed", "Data", "Security", "Notes"],
@@ -203,9 +206,27 @@ def test_the_spreadsheet_has_the_same_first_rows(client_for, head, filtered):
     response = client_for(head).get(ORGANISATION, {**filtered, "format": "xlsx", "table": "areas"})
 
     rows = [[cell.value for cell in row] for row in xlsx_rows(response)]
-    assert rows[1][:2] == ["Cycle", "2026 Q4"]
+    assert rows[1][:2] == ["Cycle", INTERIM_Q4]
     assert rows[2][:2] == ["Filters", "Directorate: Digital Services; Tier: All staff"]
     assert rows[4][2] == "Ratings at or above target (%)"
+
+
+def test_a_closed_cycles_files_say_it_is_closed_not_interim(client_for, head, filtered, cycle):
+    cycle.state = Cycle.State.CLOSED
+    cycle.save()
+    client = client_for(head)
+    for table in ("headline", "heatmap"):
+        rows = csv_rows(client.get(ORGANISATION, {**filtered, "format": "csv", "table": table}))
+        assert rows[1] == ["Cycle", "2026 Q4 (closed)"]
+    response = client.get(ORGANISATION, {**filtered, "format": "xlsx", "table": "areas"})
+    assert [cell.value for cell in xlsx_rows(response)[1]][:2] == ["Cycle", "2026 Q4 (closed)"]
+
+
+def test_the_team_dashboards_files_say_an_open_cycle_is_interim(client_for, manager, alice, cycle):
+    for file_format, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+        rows = read(client_for(manager).get(TEAM, {"format": file_format, "table": "people"}))
+        first = [getattr(value, "value", value) for value in rows[1]]
+        assert first[:2] == ["Cycle", INTERIM_Q4]
 
 
 def test_without_filters_the_first_rows_say_none(client_for, head, cycle):

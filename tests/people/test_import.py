@@ -192,6 +192,19 @@ def test_the_command_lists_bad_rows_and_fails(tmp_path, capsys):
 
 
 @pytest.mark.django_db
+def test_the_command_refuses_a_file_that_is_not_utf8_text_or_too_large(tmp_path):
+    utf16 = tmp_path / "hr.csv"
+    utf16.write_text(HEADER, encoding="utf-16")
+    with pytest.raises(CommandError, match="hr.csv: the file must be saved as UTF-8 text"):
+        call_command("import_people", str(utf16), "--mode", "add")
+    large = tmp_path / "big.csv"
+    large.write_text(HEADER + "x" * (5 * 1024 * 1024))
+    with pytest.raises(CommandError, match="big.csv: the file must be smaller than 5MB"):
+        call_command("import_people", str(large), "--mode", "add")
+    assert not StaffProfile.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_upload_page_imports_for_a_head_of_digital(client_for, head):
     upload = SimpleUploadedFile("hr.csv", GOOD.encode(), content_type="text/csv")
     client = client_for(head)

@@ -385,6 +385,19 @@ def test_a_quarters_record_never_shows_a_later_quarters_objectives(first_quarter
     assert "No objectives were set for 2026 Q1 or an earlier quarter." in text
 
 
+def test_a_quarters_record_shows_the_objectives_of_the_financial_year_it_opened_in(
+    first_quarter, head
+):
+    # 2026 Q1 opened in January 2026: financial year 2025-26, April 2025 to March 2026.
+    Objective.objects.create(period="2025-26", owner=head, title="This year's objective")
+    Objective.objects.create(period="2026-27", owner=head, title="Next year's objective")
+
+    text = pdf_text(built(Report.objects.create(cycle=first_quarter, requested_by=head)))
+
+    assert "This year's objective" in text
+    assert "Next year's objective" not in text
+
+
 def test_the_key_messages_name_the_key_results_off_track_or_at_risk(
     first_quarter, okrs_of_the_quarter, head
 ):

@@ -8,20 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from capability.ddat import MAX_FILE_BYTES, DdatFilesInvalid
 from capability.services import FrameworkDataInvalid, framework_import_ddat
-
-
-def _read(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise CommandError(f"{path.name}: the file must be smaller than 20MB")
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise CommandError(f"Cannot read {path}: {error.strerror}") from error
-    except UnicodeDecodeError as error:
-        raise CommandError(f"{path.name}: the file must be saved as UTF-8 text") from error
-    if "\x00" in text:
-        raise CommandError(f"{path.name}: the file must be saved as UTF-8 text")
-    return text
+from common.files import read_command_file
 
 
 class Command(BaseCommand):
@@ -49,9 +36,9 @@ class Command(BaseCommand):
         try:
             imported = framework_import_ddat(
                 roles_file=roles.name,
-                roles_text=_read(roles),
+                roles_text=read_command_file(roles, MAX_FILE_BYTES),
                 skills_file=skills.name,
-                skills_text=_read(skills),
+                skills_text=read_command_file(skills, MAX_FILE_BYTES),
                 version=str(options["version"]).strip(),
                 from_published=bool(options["from_published"]),
             )

@@ -10,6 +10,7 @@ from demo.capability import seed_framework
 from demo.development import seed_development
 from demo.okrs_roadmap import seed_okrs_roadmap
 from demo.people import DEMO_PASSWORD, seed_people
+from demo.reports import seed_report
 
 SIGN_INS = [
     ("staff@example.org", "a member of staff"),
@@ -47,6 +48,8 @@ class Command(BaseCommand):
             call_command("rebuild_figures", stdout=StringIO())
             seed_okrs_roadmap()
             seed_development()
+        # After the commit: the build reads the committed figures, OKRs and roadmap.
+        seed_report()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for email, who in SIGN_INS:
             self.stdout.write(f"  {email:<22} {who}")

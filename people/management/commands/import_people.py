@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from common.files import MAX_UPLOAD_BYTES
+from common.files import read_command_file
 from people.hr_file import ImportFailed, ImportPlan, plan_import
 from people.models import PeopleImport
 from people.services import ImportRefused, import_apply, import_preview
@@ -34,7 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         path: Path = options["file"]  # type: ignore[assignment]
-        text = self._read(path)
+        text = read_command_file(path)
         mode = str(options["mode"])
         try:
             plan = plan_import(text=text, mode=mode, importer=None)
@@ -68,19 +68,6 @@ class Command(BaseCommand):
             record.delete()
             raise CommandError(f"{refused} Nothing was imported.") from refused
         self.stdout.write(self.style.SUCCESS(f"Imported {path}: {record.summary()}."))
-
-    def _read(self, path: Path) -> str:
-        try:
-            if path.stat().st_size > MAX_UPLOAD_BYTES:
-                raise CommandError(f"{path} is larger than 5MB")
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}") from error
-        except UnicodeDecodeError as error:
-            raise CommandError(f"{path} is not UTF-8 text") from error
-        if "\x00" in text:
-            raise CommandError(f"{path} is not UTF-8 text")
-        return text
 
     def _print_plan(self, plan: ImportPlan) -> None:
         for title, changes in plan.sections():
