@@ -66,7 +66,10 @@ def checksum(cycle_id: int) -> str:
             [cycle_id],
         )
         contributions = cursor.fetchone()
-    return f"figures {figures[0]} {figures[1][:10]}, contributions {contributions[0]} {contributions[1][:10]}"
+    return (
+        f"figures {figures[0]} {figures[1][:10]}, "
+        f"contributions {contributions[0]} {contributions[1][:10]}"
+    )
 
 
 def vacuum() -> None:
