@@ -13,7 +13,9 @@ contribution remembers when it last changed, and the row when it was last publis
 
 A batch holds its cycle's FigureClock lock while it applies, so batches apply one at a time;
 submissions never wait for it (they only add an outbox row). A rebuild is every assessment of the
-cycle applied in batches of the same kind, so it is safe while people submit.
+cycle applied in batches of the same kind, so it is safe while people submit. On PostgreSQL the
+database first picks out the assessments that differ from their contributions, so a rebuild
+that has nothing to put right reads no ratings into Python (bench/README.md has the timings).
 """
 
 from __future__ import annotations
@@ -561,8 +563,8 @@ def _write_rows(
     first_figure, last_figure = COLUMN[FIGURE_FIELDS[0]], COLUMN[FIGURE_FIELDS[-1]]
     assert FIGURE_COLUMNS[first_sum : first_sum + WIDTH] == SUM_FIELDS
     assert FIGURE_COLUMNS[first_figure : last_figure + 1] == FIGURE_FIELDS
-    id_at, published_at, pending_at, seq_at = (
-        COLUMN[name] for name in ("id", "published", "pending", "published_seq")
+    id_at, published_figures_at, published_when_at, pending_at, seq_at = (
+        COLUMN[name] for name in ("id", "published", "published_at", "pending", "published_seq")
     )
     blank = dict.fromkeys(FIGURE_COLUMNS, 0)
     blank.update({"id": None, "cycle_id": cycle_id, "published": "[]", "published_at": None})
@@ -585,8 +587,8 @@ def _write_rows(
             published_seq = row[seq_at]
             row[pending_at] += sum(count for last, count in seqs.items() if last <= published_seq)
         if row[pending_at] >= threshold:
-            row[published_at] = str(row[first_figure : last_figure + 1])  # JSON: a list of ints
-            row[COLUMN["published_at"]] = now
+            row[published_figures_at] = str(row[first_figure : last_figure + 1])  # JSON: ints
+            row[published_when_at] = now
             row[seq_at] = seq
             row[pending_at] = 0
     ids = [row[id_at] for row in kept]
