@@ -157,7 +157,7 @@ def _among(ids: list[int]) -> list[int] | RawSQL:
     """The right-hand side of an `__in` filter over many ids: on PostgreSQL one array
     parameter (psycopg spends seconds parsing a query with 100,000 placeholders)."""
     if connection.vendor == "postgresql" and len(ids) > 100:
-        return RawSQL("SELECT unnest(%s::integer[])", (ids,))
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
     return ids
 
 
