@@ -24,6 +24,16 @@ class TierFilterForm(forms.Form):
         ]
 
 
+def new_version_name(value: str) -> str:
+    """A new framework version's name: one line, not already used (empty where optional)."""
+    version = value.strip()
+    if has_control_characters(version):
+        raise forms.ValidationError("The version must not contain line breaks")
+    if version and Framework.objects.filter(version=version).exists():
+        raise forms.ValidationError(f'A version called "{version}" already exists')
+    return version
+
+
 class DraftCreateForm(GovukForm):
     submit_label = "Create draft"
 
@@ -38,12 +48,7 @@ class DraftCreateForm(GovukForm):
     )
 
     def clean_version(self) -> str:
-        version = self.cleaned_data["version"].strip()
-        if has_control_characters(version):
-            raise forms.ValidationError("The version must not contain line breaks")
-        if Framework.objects.filter(version=version).exists():
-            raise forms.ValidationError(f'A version called "{version}" already exists')
-        return version
+        return new_version_name(self.cleaned_data["version"])
 
 
 class SkillForm(GovukForm):
@@ -209,10 +214,27 @@ class SkillsImportForm(GovukForm):
         return read_uploaded_text(self.cleaned_data["file"], "csv", "CSV")
 
 
-class DdatImportForm(GovukForm):
-    """The official download's two CSV files, read as text (the service checks their content)."""
+class NewDraftImportForm(GovukForm):
+    """An import into a new draft, with the draft's version name (optional, not already used)."""
 
     submit_label = "Import into a new draft"
+
+    version = forms.CharField(
+        label="Version",
+        max_length=50,
+        required=False,
+        help_text='For example "2026 autumn". Leave it empty to name the draft after today.',
+        error_messages={"max_length": "The version must be 50 characters or fewer"},
+    )
+
+    def clean_version(self) -> str:
+        return new_version_name(self.cleaned_data["version"])
+
+
+class DdatImportForm(NewDraftImportForm):
+    """The official download's two CSV files, read as text (the service checks their content)."""
+
+    field_order = ["roles_file", "skills_file", "version", "from_published"]
 
     roles_file = forms.FileField(
         label="Roles file",
@@ -223,13 +245,6 @@ class DdatImportForm(GovukForm):
         label="Skills file",
         help_text='The CSV whose first row starts "Skill Name, Skill Description, Awareness".',
         error_messages={"required": "Choose the skills CSV file"},
-    )
-    version = forms.CharField(
-        label="Version",
-        max_length=50,
-        required=False,
-        help_text='For example "2026 autumn". Leave it empty to name the draft after today.',
-        error_messages={"max_length": "The version must be 50 characters or fewer"},
     )
     from_published = forms.BooleanField(
         label="Start from the published version (a quarterly refresh)",
@@ -249,14 +264,6 @@ class DdatImportForm(GovukForm):
 
     def clean_skills_file(self) -> str:
         return self._text("skills_file")
-
-    def clean_version(self) -> str:
-        version = self.cleaned_data["version"].strip()
-        if has_control_characters(version):
-            raise forms.ValidationError("The version must not contain line breaks")
-        if version and Framework.objects.filter(version=version).exists():
-            raise forms.ValidationError(f'A version called "{version}" already exists')
-        return version
 
 
 class SkillLinkForm(GovukForm):
@@ -280,20 +287,13 @@ class SkillLinkForm(GovukForm):
         ).order_by("name")
 
 
-class SfiaImportForm(GovukForm):
-    submit_label = "Import into a new draft"
+class SfiaImportForm(NewDraftImportForm):
+    field_order = ["file", "version", "role_only"]
 
     file = forms.FileField(
         label="Upload your SFIA spreadsheet",
         help_text="Your organisation's licensed copy, as an Excel .xlsx file smaller than 20MB.",
         error_messages={"required": "Choose the SFIA .xlsx file"},
-    )
-    version = forms.CharField(
-        label="Version",
-        max_length=50,
-        required=False,
-        help_text="Leave it empty to name the draft after today.",
-        error_messages={"max_length": "The version must be 50 characters or fewer"},
     )
     role_only = forms.BooleanField(
         label="Assess these skills only where a role profile requires them",
@@ -308,11 +308,3 @@ class SfiaImportForm(GovukForm):
         if upload.size > SFIA_MAX_BYTES:
             raise forms.ValidationError("The selected file must be smaller than 20MB")
         return upload.read()
-
-    def clean_version(self) -> str:
-        version = self.cleaned_data["version"].strip()
-        if has_control_characters(version):
-            raise forms.ValidationError("The version must not contain line breaks")
-        if version and Framework.objects.filter(version=version).exists():
-            raise forms.ValidationError(f'A version called "{version}" already exists')
-        return version
