@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 
+from insights import reading
 from insights.models import FigureClock
-from insights.reading import reading_memo
 
 DECISION_SECONDS = 600
 Result = TypeVar("Result")
@@ -35,20 +35,19 @@ def figures_version(cycle_ids: list[int]) -> tuple[Any, ...]:
     """Where the figures the rules read are, for these cycles: when a batch last moved them
     (publishing.apply; a batch that moves no shown figure leaves it, a rebuild from scratch
     sets it anew). Read once per reading."""
-    memo = reading_memo()
-    key = ("figures-version", tuple(cycle_ids))
-    if memo is not None and key in memo:
-        return memo[key]
-    clocks = {
-        cycle_id: moved_at.isoformat() if moved_at else ""
-        for cycle_id, moved_at in FigureClock.objects.filter(cycle_id__in=cycle_ids).values_list(
-            "cycle_id", "shown_moved_at"
+
+    def read() -> tuple[Any, ...]:
+        clocks = dict(
+            FigureClock.objects.filter(cycle_id__in=cycle_ids).values_list(
+                "cycle_id", "shown_moved_at"
+            )
         )
-    }
-    version = tuple((cycle_id, clocks.get(cycle_id)) for cycle_id in cycle_ids)
-    if memo is not None:
-        memo[key] = version
-    return version
+        return tuple(
+            (cycle_id, clocks[cycle_id].isoformat() if clocks.get(cycle_id) else "")
+            for cycle_id in cycle_ids
+        )
+
+    return reading.remembered(("figures-version", tuple(cycle_ids)), read)
 
 
 def remembered(

@@ -3,7 +3,7 @@ the published rows, and lining up the previous cycle's rows with the current fra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -23,6 +23,8 @@ from insights.types import Stats
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+
+Result = TypeVar("Result")
 
 _memo: ContextVar[dict[Any, Any] | None] = ContextVar("insights_reading", default=None)
 
@@ -59,7 +61,7 @@ class Context:
         return compared_framework_ids(self.cycle, self.previous)
 
 
-def _remembered(key: tuple[Any, ...], read: Any) -> Any:
+def remembered(key: tuple[Any, ...], read: Callable[[], Result]) -> Result:
     """read(), once per `one_reading()` block (every time outside one)."""
     memo = reading_memo()
     if memo is None:
@@ -74,14 +76,14 @@ def context_for(cycle: Cycle) -> Context:
         previous = previous_cycle(cycle)
         return previous, level_numbers(compared_framework_ids(cycle, previous))
 
-    previous, levels = _remembered(("context", cycle.pk), read)
+    previous, levels = remembered(("context", cycle.pk), read)
     return Context(cycle, previous, list(levels))
 
 
 def skills_of(context: Context) -> list[Skill]:
     """Skills of both cycles' frameworks (the current ones first, in framework order)."""
     return list(
-        _remembered(
+        remembered(
             ("skills", *sorted(context.framework_ids)),
             lambda: list(
                 Skill.objects.filter(framework_id__in=context.framework_ids)
@@ -95,7 +97,7 @@ def skills_of(context: Context) -> list[Skill]:
 def areas_of(context: Context) -> list[CapabilityArea]:
     """Capability areas of both cycles' frameworks, in framework order."""
     return list(
-        _remembered(
+        remembered(
             ("areas", *sorted(context.framework_ids)),
             lambda: list(
                 CapabilityArea.objects.filter(framework_id__in=context.framework_ids).order_by(

@@ -11,7 +11,7 @@ report that many people may download, by `reading_for` with everyone who may.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from assessments.models import Assessment
 from assessments.selectors import people_seen_individually
-from capability.models import RoleProfile, Skill, Tier
+from capability.models import RoleProfile, Tier
 from insights.models import Contribution
-from insights.reading import reading_memo
+from insights.reading import reading_memo, remembered
 from insights.types import Filters
 
 if TYPE_CHECKING:
@@ -90,8 +90,8 @@ class KnownAssessment:
 
 def _known_assessments(cycle_ids: list[int], people: frozenset[int]) -> list[KnownAssessment]:
     """Their assessments in `cycle_ids`; each cycle is read once within a reading."""
-    memo = reading_memo() if reading_memo() is not None else {}
-    by_cycle = memo.setdefault(("known-assessments", people), {})
+    memo = reading_memo()
+    by_cycle = (memo if memo is not None else {}).setdefault(("known-assessments", people), {})
     missing = [cycle_id for cycle_id in cycle_ids if cycle_id not in by_cycle]
     if missing:
         # What each assessment adds to the figures, as the worker last applied it.
@@ -137,14 +137,10 @@ def _known_assessments(cycle_ids: list[int], people: frozenset[int]) -> list[Kno
 def _slug(model: Any, pk: int | None) -> str | None:
     if pk is None:
         return None
-    memo = reading_memo()
-    key = ("slug", model._meta.label, pk)
-    if memo is not None and key in memo:
-        return memo[key]
-    slug = model.objects.filter(pk=pk).values_list("slug", flat=True).first()
-    if memo is not None:
-        memo[key] = slug
-    return slug
+    return remembered(
+        ("slug", model._meta.label, pk),
+        lambda: model.objects.filter(pk=pk).values_list("slug", flat=True).first(),
+    )
 
 
 def _key(template: list[Any], position: int, subject_value: Any) -> tuple[Any, ...]:
@@ -161,7 +157,7 @@ def known_counts(
     filters: Filters,
     group_by: tuple[str, ...],
     distinct_people: bool,
-    skill_ids: Any = None,
+    skill_ids: Collection[int] | None = None,
     group_totals: bool = False,
     **_: Any,
 ) -> dict[tuple[Any, ...], int]:
@@ -170,22 +166,25 @@ def known_counts(
     people = known_people()
     if not people:
         return {}
-    memo = reading_memo()
-    skills = None
-    if skill_ids is not None:  # ids, or a subquery of them
-        skills = frozenset(Skill.objects.filter(pk__in=skill_ids).values_list("pk", flat=True))
-    memo_key = (
-        "known-counts",
-        tuple(cycle_ids),
-        people,
-        filters,
-        group_by,
-        distinct_people,
-        skills,
-        group_totals,
+    skills = frozenset(skill_ids) if skill_ids is not None else None
+    key = ("known-counts", tuple(cycle_ids), people, filters, group_by, distinct_people)
+    return remembered(
+        (*key, skills, group_totals),
+        lambda: _count_known(
+            cycle_ids, people, filters, group_by, distinct_people, skills, group_totals
+        ),
     )
-    if memo is not None and memo_key in memo:
-        return memo[memo_key]
+
+
+def _count_known(
+    cycle_ids: list[int],
+    people: frozenset[int],
+    filters: Filters,
+    group_by: tuple[str, ...],
+    distinct_people: bool,
+    skills: frozenset[int] | None,
+    group_totals: bool,
+) -> dict[tuple[Any, ...], int]:
     wanted = {
         "assessment__directorate_id": filters.directorate_id,
         "assessment__team_id": filters.team_id,
@@ -220,7 +219,4 @@ def known_counts(
             counts[_key(template, position, None)] += 1 if distinct_people else len(rated)
         if group_totals and subject is not None:
             counts[_key(template, position, None)] += 1  # the group's people over every skill
-    result = dict(counts)
-    if memo is not None:
-        memo[memo_key] = result
-    return result
+    return dict(counts)
